@@ -1,0 +1,1 @@
+"""Analyses of the data (quality report, EDA figures) shared by pipelines and notebooks."""

@@ -1,0 +1,1 @@
+"""Splitters, ranking and rating metrics, and model comparison (no Kedro, no models imports)."""

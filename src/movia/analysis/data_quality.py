@@ -149,6 +149,11 @@ def _findings(report: dict) -> list[str]:
         lines.append(
             f"{raw['duplicate_user_movie_ratings']} duplicate (user, movie) ratings: the latest was kept."
         )
+    if raw["spanish_reviews_in_english"]:
+        lines.append(
+            f"{raw['spanish_reviews_in_english']} reviews of the machine-translated Spanish sample are "
+            "still English (failed translations); they were dropped from `reviews`."
+        )
     if raw["ratings_of_unknown_movies"] or raw["tags_of_unknown_movies"]:
         lines.append(
             f"Orphans: {raw['ratings_of_unknown_movies']} ratings and {raw['tags_of_unknown_movies']} "
@@ -168,7 +173,8 @@ def build_quality_report(
 
     Args:
         raw: The raw MovieLens frames ``ratings``, ``tags`` and ``links`` (original column names),
-            to count what cleaning removed.
+            to count what cleaning removed, and ``spanish_detected_english``, the number of
+            Spanish-corpus reviews whose text is English.
         movies, ratings, tags, reviews: The primary tables.
     """
     movie_ids = set(movies["movie_id"])
@@ -205,6 +211,7 @@ def build_quality_report(
                 raw_links["tmdbId"].dropna().duplicated().sum()
             ),
             "movies_without_ratings": int(len(movie_ids - set(per_movie.index))),
+            "spanish_reviews_in_english": int(raw.get("spanish_detected_english", 0)),
         },
         "ratings": {
             "count": len(ratings),

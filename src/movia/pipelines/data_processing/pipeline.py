@@ -51,6 +51,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=report_data_quality,
                 inputs=[
+                    "spanish_reviews_imdb_es",
                     "movielens_ratings",
                     "movielens_tags",
                     "movielens_links",

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from movia.text.language import detect_language
@@ -29,17 +27,21 @@ def test_accuracy_on_real_reviews(mirror) -> None:
     """English reviews are English; the "Spanish" ones called English really are English.
 
     The machine-translated sample holds untranslated English reviews (90 of 2,000): whatever
-    is not detected as Spanish must be free of Spanish letters and function words.
+    is not detected as Spanish must be made of English, not Spanish, function words.
     """
     import pandas as pd
 
     from movia.text.language import language_scores
 
-    en = pd.read_csv(mirror / "imdb_aclImdb" / "imdb_reviews_labeled.csv.gz", nrows=400)["text"]
+    en = pd.read_csv(
+        mirror / "imdb_aclImdb" / "imdb_reviews_labeled.csv.gz", nrows=400
+    )["text"]
     assert sum(detect_language(t) == "en" for t in en) / len(en) >= 0.99
-    es = pd.read_csv(mirror / "spanish_reviews_imdb_es" / "imdb_es_reviews.csv.gz")["text"]
+    es = pd.read_csv(mirror / "spanish_reviews_imdb_es" / "imdb_es_reviews.csv.gz")[
+        "text"
+    ]
     detected = es.map(detect_language)
     assert (detected == "es").mean() >= 0.95
     for text in es[detected != "es"]:
-        assert not re.search(r"[ñáéíóú¿¡]", text)
-        assert language_scores(text)["es"] < 0.1
+        scores = language_scores(text)
+        assert scores["es"] < 0.1 and scores["en"] > 0.2

@@ -256,7 +256,7 @@ def build_quality_report(
                 .items()
             },
             "words_median_by_lang": {
-                lang: float(group["text"].str.split().str.len().median())
+                lang: float(group["text"].str.count(r"\S+").median())
                 for lang, group in reviews.groupby("lang")
             },
         },

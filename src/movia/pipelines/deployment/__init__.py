@@ -1,0 +1,1 @@
+"""deployment: package the recommender (and sentiment, blurbs) as a SageMaker ``model.tar.gz``."""

@@ -1,0 +1,1 @@
+"""One router per concern: the SageMaker container contract and the public web API."""

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from movia import __version__
 from movia.errors import MoviaError
-from movia.serving.deps import MetricsDep
+from movia.serving.deps import MetricsDep, ServingState
 from movia.serving.events import EventStore
 from movia.serving.inference import field_errors, model_fn
 from movia.serving.metrics import ServingMetrics
@@ -103,14 +103,21 @@ async def _on_bug(request: Request, error: Exception) -> Response:
 def create_app(settings: ServingSettings) -> FastAPI:
     """Build the serving app; the model loads when the app starts (lifespan)."""
 
+    metrics = ServingMetrics()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.model = model_fn(settings.model_dir)
-        app.state.events = EventStore(settings.event_store or ":memory:")
+        events = EventStore(settings.event_store or ":memory:")
+        app.state.serving = ServingState(
+            model=model_fn(settings.model_dir),
+            events=events,
+            settings=settings,
+            metrics=metrics,
+        )
         try:
             yield
         finally:
-            app.state.events.close()
+            events.close()
 
     app = FastAPI(
         title="MovIA",
@@ -120,8 +127,7 @@ def create_app(settings: ServingSettings) -> FastAPI:
         docs_url=None,  # Swagger UI comes from a CDN: blank offline; /openapi.json is the API
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.metrics = ServingMetrics()
+    app.state.metrics = metrics
     app.include_router(contract.router)
     app.include_router(api.router)
     app.add_exception_handler(MoviaError, _on_movia_error)
@@ -140,7 +146,7 @@ def create_app(settings: ServingSettings) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
-    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
+    app.add_middleware(RequestMetrics, metrics=metrics)
     return app
 
 

@@ -1,10 +1,14 @@
 """``Annotated`` dependency aliases: a route's signature says what it needs.
 
-Everything lives on ``app.state``, set by the app's lifespan; nothing is global.
+Everything lives on ``app.state``, set by the app's lifespan; nothing is global. The getters
+are ``async`` on purpose (FastAPI runs a plain ``def`` dependency on its thread pool), and the
+recommendation routes take one :data:`StateDep` rather than four aliases: each dependency costs
+FastAPI about 20 microseconds to solve, a tenth of a whole recommendation request.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,27 +19,31 @@ from movia.serving.metrics import ServingMetrics
 from movia.serving.settings import ServingSettings
 
 
-def get_model(request: Request) -> ServingModel:
+@dataclass(frozen=True)
+class ServingState:
+    """What the routes share: the loaded model, the event store, settings and metrics."""
+
+    model: ServingModel
+    events: EventStore
+    settings: ServingSettings
+    metrics: ServingMetrics
+
+
+async def get_state(request: Request) -> ServingState:
+    """The state the app's lifespan opened."""
+    return request.app.state.serving
+
+
+async def get_model(request: Request) -> ServingModel:
     """The model loaded at start-up."""
-    return request.app.state.model
+    return request.app.state.serving.model
 
 
-def get_events(request: Request) -> EventStore:
-    """The impressions and feedback store."""
-    return request.app.state.events
-
-
-def get_settings(request: Request) -> ServingSettings:
-    """The settings the app was created with."""
-    return request.app.state.settings
-
-
-def get_metrics(request: Request) -> ServingMetrics:
-    """The app's Prometheus metrics."""
+async def get_metrics(request: Request) -> ServingMetrics:
+    """The app's Prometheus metrics (available before start-up completes)."""
     return request.app.state.metrics
 
 
+StateDep = Annotated[ServingState, Depends(get_state)]
 ModelDep = Annotated[ServingModel, Depends(get_model)]
-EventsDep = Annotated[EventStore, Depends(get_events)]
-SettingsDep = Annotated[ServingSettings, Depends(get_settings)]
 MetricsDep = Annotated[ServingMetrics, Depends(get_metrics)]

@@ -11,37 +11,41 @@ raises as ``ModelError``.
 from __future__ import annotations
 
 import json
+import logging
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from movia.errors import MoviaError
-from movia.serving.deps import MetricsDep, ModelDep, SettingsDep
+from movia.serving.deps import ModelDep, ServingState, StateDep
 from movia.serving.inference import JSON, invoke
 from movia.serving.request_errors import error_body, status_for
 from movia.serving.routes.openapi_docs import ERROR_RESPONSES, raw_json_body
 from movia.serving.schemas import RecommendationsOut, RecommendRequest
+from movia.serving.settings import ServingSettings
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["SageMaker contract"])
 PRODUCTION_VARIANT = "AllTraffic"
 
 
 @router.get("/ping", summary="Container health check (200 once the model is loaded)")
-def ping(model: ModelDep) -> Response:
+async def ping(model: ModelDep) -> dict[str, str]:
     """SageMaker routes traffic to the container once this answers 200."""
-    return Response(status_code=200)
+    return {"status": "healthy", "model_version": model.version}
 
 
-async def _invoke(request: Request, model: ModelDep, metrics: MetricsDep) -> bytes:
+async def _invoke(request: Request, state: ServingState) -> bytes:
+    """Run the handler inline: a recommendation takes about a millisecond of CPU, less than a
+    thread-pool hop, and the GIL would serialise a pool of them anyway."""
     body = await request.body()
-    answer = await run_in_threadpool(
-        invoke,
-        model,
+    answer = invoke(
+        state.model,
         body,
         request.headers.get("content-type"),
         request.headers.get("accept"),
     )
-    metrics.recommendations.labels("invocation").inc()
+    state.metrics.recommendations.labels("invocation").inc()
     return answer
 
 
@@ -52,11 +56,9 @@ async def _invoke(request: Request, model: ModelDep, metrics: MetricsDep) -> byt
     responses=ERROR_RESPONSES,
     openapi_extra=raw_json_body(RecommendRequest),
 )
-async def invocations(
-    request: Request, model: ModelDep, metrics: MetricsDep
-) -> Response:
+async def invocations(request: Request, state: StateDep) -> Response:
     """Run the handler on the raw body; errors get their own 4xx status and JSON body."""
-    return Response(await _invoke(request, model, metrics), media_type=JSON)
+    return Response(await _invoke(request, state), media_type=JSON)
 
 
 def _runtime_error(error_type: str, status: int, payload: dict) -> Response:
@@ -65,6 +67,23 @@ def _runtime_error(error_type: str, status: int, payload: dict) -> Response:
         status_code=status,
         media_type="application/x-amz-json-1.1",
         headers={"x-amzn-ErrorType": error_type},
+    )
+
+
+def _model_error(status: int, original: str, settings: ServingSettings) -> Response:
+    """SageMaker's 424: the container's status and body, wrapped for boto3's ModelError."""
+    side = "client" if status < 500 else "server"
+    return _runtime_error(
+        "ModelError",
+        424,
+        {
+            "ErrorCode": f"{side.upper()}_ERROR_FROM_MODEL",
+            "OriginalStatusCode": status,
+            "OriginalMessage": original,
+            "Message": f"Received {side} error ({status}) from primary with message "
+            f'"{original}".',
+            "LogStreamArn": f"local:{settings.endpoint_name}",
+        },
     )
 
 
@@ -79,14 +98,9 @@ def _runtime_error(error_type: str, status: int, payload: dict) -> Response:
     },
     openapi_extra=raw_json_body(RecommendRequest),
 )
-async def invoke_endpoint(
-    name: str,
-    request: Request,
-    model: ModelDep,
-    metrics: MetricsDep,
-    settings: SettingsDep,
-) -> Response:
+async def invoke_endpoint(name: str, request: Request, state: StateDep) -> Response:
     """Emulate ``InvokeEndpoint`` for the one endpoint this server hosts."""
+    settings = state.settings
     if name != settings.endpoint_name:
         return _runtime_error(
             "ValidationError",
@@ -94,22 +108,19 @@ async def invoke_endpoint(
             {"message": f"Endpoint {name} of account local not found."},
         )
     try:
-        answer = await _invoke(request, model, metrics)
+        answer = await _invoke(request, state)
     except MoviaError as err:
-        status = status_for(err)
-        original = json.dumps(error_body(err))
-        return _runtime_error(
-            "ModelError",
-            424,
-            {
-                "ErrorCode": "CLIENT_ERROR_FROM_MODEL",
-                "OriginalStatusCode": status,
-                "OriginalMessage": original,
-                "Message": f"Received client error ({status}) from primary with message "
-                f'"{original}".',
-                "LogStreamArn": f"local:{settings.endpoint_name}",
-            },
-        )
+        return _model_error(status_for(err), json.dumps(error_body(err)), settings)
+    except Exception:  # the runtime reports a container crash as a ModelError, so do we
+        logger.exception("model failed on an endpoint invocation")
+        body = {
+            "error": {
+                "type": "internal_error",
+                "message": "model failure",
+                "fields": [],
+            }
+        }
+        return _model_error(500, json.dumps(body), settings)
     return Response(
         answer,
         media_type=JSON,

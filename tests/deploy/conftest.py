@@ -1,0 +1,71 @@
+"""Deploy fixtures: a real model archive, dummy AWS credentials, and the serving fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from movia.deploy.packaging import build_model_archive
+from tests.serving.conftest import (  # noqa: F401 - fixtures shared with the serving tests
+    _bundle_class,
+    model_dir,
+    server,
+)
+
+ROLE = "arn:aws:iam::123456789012:role/movia-sagemaker"
+
+
+@pytest.fixture(scope="session")
+def archive_bytes() -> bytes:
+    """model.tar.gz for the serving test recommender, with sentiment for one movie."""
+    bundle = _bundle_class()()
+    sentiment = {
+        "1": {"smoothed_score": 0.8, "n_reviews": 10, "ci_low": None, "ci_high": None}
+    }
+    return build_model_archive(
+        bundle,
+        sentiment,
+        None,
+        requirements=["numpy", "pydantic"],
+        vendored_modules=["errors", "serving"],
+        compresslevel=1,
+    )
+
+
+@pytest.fixture
+def archive_path(tmp_path: Path, archive_bytes: bytes) -> Path:
+    path = tmp_path / "model.tar.gz"
+    path.write_bytes(archive_bytes)
+    return path
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Dummy credentials and a region: moto answers the control plane."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("SAGEMAKER_SUPPRESS_V2_WARNING", "1")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    yield
+
+
+@pytest.fixture
+def no_aws_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No variables, no credential files, no instance metadata: nothing to find."""
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")

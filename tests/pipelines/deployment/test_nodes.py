@@ -1,0 +1,53 @@
+"""Deployment nodes called directly on small frames (the archive nodes need a recommender)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from movia.pipelines.deployment.nodes import prepare_serving_extras
+
+EXTRAS = {"include_sentiment": True, "include_blurbs": True, "blurb_max_chars": 600}
+SENTIMENT = pd.DataFrame(
+    {
+        "movie_id": [1],
+        "n_reviews": [4],
+        "mean_prob_pos": [0.9],
+        "smoothed_score": [0.7],
+        "ci_low": [0.5],
+        "ci_high": [0.85],
+    }
+)
+REVIEWS = pd.DataFrame(
+    {
+        "movie_id": [1],
+        "sentiment": ["pos"],
+        "text": ["Great."],
+        "classifier_score": [0.9],
+        "machine_generated": [True],
+    }
+)
+
+
+def test_extras_are_none_when_the_pipelines_never_ran() -> None:
+    assert prepare_serving_extras(None, None, EXTRAS) == {
+        "sentiment": None,
+        "blurbs": None,
+    }
+
+
+def test_extras_are_keyed_by_movie_id() -> None:
+    extras = prepare_serving_extras(SENTIMENT, REVIEWS, EXTRAS)
+    assert extras == {
+        "sentiment": {
+            "1": {"smoothed_score": 0.7, "n_reviews": 4, "ci_low": 0.5, "ci_high": 0.85}
+        },
+        "blurbs": {"1": {"text": "Great.", "sentiment": "pos"}},
+    }
+
+
+def test_extras_can_be_switched_off() -> None:
+    off = {**EXTRAS, "include_sentiment": False, "include_blurbs": False}
+    assert prepare_serving_extras(SENTIMENT, REVIEWS, off) == {
+        "sentiment": None,
+        "blurbs": None,
+    }

@@ -7,38 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from movia.deploy.packaging import build_model_archive
 from tests.serving.conftest import (  # noqa: F401 - fixtures shared with the serving tests
-    _bundle_class,
+    archive_bytes,
+    archive_path,
     model_dir,
     server,
 )
 
 ROLE = "arn:aws:iam::123456789012:role/movia-sagemaker"
-
-
-@pytest.fixture(scope="session")
-def archive_bytes() -> bytes:
-    """model.tar.gz for the serving test recommender, with sentiment for one movie."""
-    bundle = _bundle_class()()
-    sentiment = {
-        "1": {"smoothed_score": 0.8, "n_reviews": 10, "ci_low": None, "ci_high": None}
-    }
-    return build_model_archive(
-        bundle,
-        sentiment,
-        None,
-        requirements=["numpy", "pydantic"],
-        vendored_modules=["errors", "serving"],
-        compresslevel=1,
-    )
-
-
-@pytest.fixture
-def archive_path(tmp_path: Path, archive_bytes: bytes) -> Path:
-    path = tmp_path / "model.tar.gz"
-    path.write_bytes(archive_bytes)
-    return path
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from movia.deploy.packaging import build_model_archive
 from movia.serving.inference import (
     BLURBS_FILE,
     INFO_FILE,
@@ -74,6 +75,30 @@ def write_model_dir(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_model_dir(tmp_path_factory.mktemp("model"))
+
+
+@pytest.fixture(scope="session")
+def archive_bytes() -> bytes:
+    """model.tar.gz for the serving test recommender, with sentiment for one movie."""
+    bundle = _bundle_class()()
+    sentiment = {
+        "1": {"smoothed_score": 0.8, "n_reviews": 10, "ci_low": None, "ci_high": None}
+    }
+    return build_model_archive(
+        bundle,
+        sentiment,
+        None,
+        requirements=["numpy", "pydantic"],
+        vendored_modules=["errors", "serving"],
+        compresslevel=1,
+    )
+
+
+@pytest.fixture
+def archive_path(tmp_path: Path, archive_bytes: bytes) -> Path:
+    path = tmp_path / "model.tar.gz"
+    path.write_bytes(archive_bytes)
+    return path
 
 
 @dataclass

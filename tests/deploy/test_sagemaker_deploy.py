@@ -177,3 +177,28 @@ def test_smoke_invoke_reads_a_real_answer(
         ENDPOINT, {"genres": ["Crime"], "k": 2}, boto3.Session(region_name="eu-west-1")
     )
     assert (result["n_items"], result["first_title"]) == (2, "Heat")
+
+
+@pytest.mark.usefixtures("aws_credentials")
+def test_cli_deploy_and_undeploy_round_trip(
+    archive_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)  # the parameters come from conf/
+    with mock_aws():
+        deployed = CliRunner().invoke(
+            cli,
+            ["deploy", "--model", str(archive_path), "--role", ROLE, "--no-wait",
+             "--endpoint-name", "movia-cli", "--instance-count", "3"],
+        )  # fmt: skip
+        assert deployed.exit_code == 0, deployed.output
+        client = boto3.Session(region_name="eu-west-1").client("sagemaker")
+        config = client.describe_endpoint_config(EndpointConfigName="movia-cli")
+        removed = CliRunner().invoke(cli, ["undeploy", "--endpoint-name", "movia-cli"])
+        assert removed.exit_code == 0, removed.output
+        assert client.list_endpoints()["Endpoints"] == []
+    assert config["ProductionVariants"][0]["InitialInstanceCount"] == 3
+    assert (
+        config["ProductionVariants"][0]["InstanceType"] == "ml.m5.large"
+    )  # parameters
+    assert '"endpoint_name": "movia-cli"' in deployed.output
+    assert '"endpoints": [\n    "movia-cli"\n  ]' in removed.output

@@ -4,6 +4,7 @@
 ``content`` and ``stems`` lists every later step reads (sentiment features, Word2Vec, the
 generator's vocabulary), so they all agree on what a word is:
 
+0. Markup is removed and the text NFC-normalised (:mod:`movia.text.cleaning`).
 1. Spanish ``¿ ¡ « »`` are detached (:mod:`movia.text.spanish`): NLTK glues them to words.
 2. punkt_tab splits sentences; the word tokenizer (NLTK's Treebank-style ``word_tokenize``
    tokenizer, or Toktok) splits words. ``word_tokenize`` calls the word tokenizer once per
@@ -12,7 +13,7 @@ generator's vocabulary), so they all agree on what a word is:
    faster: ~30 regular-expression passes per call dominate the cost on short sentences.
 3. Tokens are lower-cased; punctuation-only tokens are dropped (emoji are kept: they carry
    opinion); English contraction pieces lose their apostrophe (``'s`` → ``s``, ``n't`` →
-   ``not``) so they meet NLTK's stop-word list; Spanish clitics are split (``verla`` → ``ver
+   ``not``) so they meet NLTK's stop-word list; runs of emoji become one token per emoji; Spanish clitics are split (``verla`` → ``ver
    la``) when asked.
 4. ``content`` drops stop words (negations kept, see :mod:`movia.text.stopwords`) and ``stems``
    holds the stem of each content token, position by position.
@@ -31,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache, partial
 
 from movia.errors import ConfigError
+from movia.text.cleaning import clean_review_text
 from movia.text.failures import ItemFailure, run_each
 from movia.text.nltk_resources import (
     nltk_language,
@@ -48,6 +50,8 @@ WORD_TOKENIZERS = ("treebank", "toktok")
 _FINAL_PERIOD = re.compile(r"([^.])(\.)([\]\)}>\"'»”’ ]*)\s*$")
 # A token is a word if it has a letter or digit, or is an emoji / pictographic symbol.
 _WORDLIKE = re.compile(r"[^\W_]|[\u2600-\u27bf\U0001f000-\U0001faff]")
+# A run of emoji ("😀😀") is split into one token per emoji, as spaCy does.
+_EMOJI_RUN = re.compile(r"[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+")
 # English contraction pieces as the Treebank tokenizer emits them, and their plain spelling.
 _ENGLISH_PIECES = {
     "n't": "not",
@@ -178,13 +182,20 @@ class NltkTextProcessor:
             word = _ENGLISH_PIECES.get(word, word)
         if not _WORDLIKE.search(word):
             return ()
+        if _EMOJI_RUN.fullmatch(word):
+            return tuple(ch for ch in word if _WORDLIKE.match(ch))
         if self._split_clitics:
             return tuple(split_clitics(word))
         return (word,)
 
     def process(self, text: object) -> ProcessedText:
-        """Tokens, content tokens and stems of ``text``; non-strings and blanks give empty lists."""
-        if not isinstance(text, str) or not text.strip():
+        """Tokens, content tokens and stems of ``text``; non-strings and blanks give empty lists.
+
+        Markup is removed first (:func:`~movia.text.cleaning.clean_review_text`, idempotent on
+        already clean reviews), so user input with ``<br />`` or ``&amp;`` is safe too.
+        """
+        text = clean_review_text(text)
+        if not text:
             return ProcessedText([], [], [], 0)
         raw, n_sentences = self.raw_tokens(text)
         tokens = [word for token in raw for word in self.normalise(token)]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
+from movia.text.cleaning import clean_review_text
 from movia.text.failures import ItemFailure, run_each
 
 if TYPE_CHECKING:
@@ -121,7 +122,8 @@ def annotate_texts(
     Args:
         nlp: A loaded pipeline (see :mod:`movia.text.spacy_pipelines`).
         ids: One id per text, used to report failures.
-        texts: The texts; non-strings count as empty.
+        texts: The texts; markup is removed first (offsets refer to the clean text, which is
+            the text itself for reviews from data_processing); non-strings count as empty.
         batch_size: Texts per ``nlp.pipe`` batch.
         n_process: Worker processes for ``nlp.pipe`` (1 = this process).
         max_chars: Longer texts are truncated.
@@ -129,12 +131,13 @@ def annotate_texts(
             chunk, and each call with ``n_process > 1`` starts its workers anew.
     """
     ids = [str(item_id) for item_id in ids]
-    prepared = [truncate(t if isinstance(t, str) else "", max_chars) for t in texts]
+    cleaned = [clean_review_text(t) for t in texts]  # idempotent on clean reviews
+    prepared = [truncate(t, max_chars) for t in cleaned]
     batch = AnnotationBatch()
     batch.truncated = [
         item_id
-        for item_id, cut, text in zip(ids, prepared, texts, strict=True)
-        if isinstance(text, str) and len(cut) < len(text)
+        for item_id, cut, text in zip(ids, prepared, cleaned, strict=True)
+        if len(cut) < len(text)
     ]
     empty = {name: [] for name in ANNOTATION_COLUMNS}
     progress = tqdm(total=len(ids), desc=desc, unit="doc", disable=None)

@@ -64,14 +64,45 @@ def _load_installed(name: str) -> Language | None:
             return None
 
 
+_CASED_LOOKUP = "movia_cased_lookup"
+
+
+def _register_cased_lookup() -> None:
+    """Register a component that retries the lemma table with the lower-cased word.
+
+    spaCy's lookup table is case-sensitive, so every capitalised word ("Movies" at the start
+    of a sentence) would keep its surface form as lemma. Trained pipelines lemmatise with POS
+    and do not need this.
+    """
+    from spacy.language import Language
+
+    if Language.has_factory(_CASED_LOOKUP):
+        return
+
+    @Language.factory(_CASED_LOOKUP)
+    def make_cased_lookup(nlp: Language, name: str):  # noqa: ANN202 - spaCy factory
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+        def lowercase_retry(doc):  # noqa: ANN001, ANN202 - spaCy component
+            for token in doc:
+                if token.lemma_ == token.text and not token.text.islower():
+                    lower = token.text.lower()
+                    token.lemma_ = table.get(lower, lower)
+            return doc
+
+        return lowercase_retry
+
+
 def blank_pipeline(lang: str) -> Language:
-    """Tokenizer + lookup lemmatizer + sentencizer: all that works without trained weights.
+    """Tokenizer + lookup lemmatizer (case-insensitive) + sentencizer: what works offline
+    without trained weights.
 
     Raises:
         ResourceMissingError: spacy-lookups-data (the lemma tables) is not installed.
     """
     import spacy
 
+    _register_cased_lookup()
     nlp = spacy.blank(lang)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("sentencizer")
@@ -82,6 +113,7 @@ def blank_pipeline(lang: str) -> Language:
             f"lemma lookup tables for {lang!r} are missing: install spacy-lookups-data"
             " (pip install spacy-lookups-data==1.0.5)"
         ) from error
+    nlp.add_pipe(_CASED_LOOKUP, after="lemmatizer")
     return nlp
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 import time
 
 import pandas as pd
@@ -66,6 +67,9 @@ def test_known_user_gets_explained_recommendations(bundle) -> None:
         "ci_high": 0.9,
     }
     assert [p["aspect"] for p in why["opinion_pairs"]] == ["plot", "effects"]
+    assert top["reason"].startswith("Because you liked Aliens")
+    assert "reviews 81 % positive (12 reviews)" in top["reason"]
+    assert bundle.n_items == 8 and "Romance" in bundle.genres
 
 
 def test_seen_items_come_back_only_when_asked(bundle) -> None:
@@ -112,17 +116,26 @@ def test_search_titles(bundle) -> None:
 
 
 def test_save_and_load_round_trip(bundle, tmp_path) -> None:
-    path = tmp_path / "recommendation_artifact.pkl"
-    bundle.save(path)
-    loaded = RecommenderBundle.load(path)
+    folder = tmp_path / "recommendation"
+    bundle.save(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["bundle.pkl", "manifest.json"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["n_items"] == 8 and manifest["max_k"] == 5
+    assert "Sci-Fi" in manifest["genres"]
+    loaded = RecommenderBundle.load(folder)
     assert loaded.recommend_user(1, k=3) == bundle.recommend_user(1, k=3)
-    # a Kedro versioned folder: the latest version wins.
+    # Kedro's PickleDataset pickles the object itself, in versioned folders: latest wins.
     versioned = tmp_path / "artifact.pkl"
-    for stamp in ("2026-01-01T00.00.00.000Z", "2026-02-01T00.00.00.000Z"):
-        bundle.save(versioned / stamp / "artifact.pkl")
-    assert RecommenderBundle.load(versioned).max_k == 5
-    (tmp_path / "junk.pkl").write_bytes(b"not a pickle of ours")
-    with pytest.raises(Exception):  # noqa: B017 - unpickling junk raises pickle's own error
+    for stamp, max_k in (
+        ("2026-01-01T00.00.00.000Z", 5),
+        ("2026-02-01T00.00.00.000Z", 4),
+    ):
+        (versioned / stamp).mkdir(parents=True)
+        bundle.max_k = max_k
+        (versioned / stamp / "artifact.pkl").write_bytes(pickle.dumps(bundle))
+    assert RecommenderBundle.load(versioned).max_k == 4
+    (tmp_path / "junk.pkl").write_bytes(pickle.dumps({"not": "a bundle"}))
+    with pytest.raises(DataError, match="not a RecommenderBundle"):
         RecommenderBundle.load(tmp_path / "junk.pkl")
     with pytest.raises(DataError, match="no recommendation bundle"):
         RecommenderBundle.load(tmp_path / "missing")

@@ -25,12 +25,14 @@ Errors: unknown titles raise :class:`~movia.errors.UnknownIdError` with suggesti
 outside ``1..max_k`` raises :class:`~movia.errors.ConfigError`; an unknown user gets the most
 popular films (logged at WARNING), as documented in docs/recommendation.md.
 
-Persistence is one pickle file (``save``/``load``) tagged with a format version; ``load`` also
-accepts a Kedro versioned folder and picks its latest version.
+``save(folder)`` writes ``bundle.pkl`` (tagged with a format version) and a readable
+``manifest.json``; ``load`` reads such a folder, a plain pickle, or a Kedro versioned folder
+(latest version).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 from collections.abc import Iterable, Mapping
@@ -49,6 +51,7 @@ from movia.models.recommenders.explain import (
     Explainer,
     genre_lists,
     opinion_summaries,
+    reason_text,
     sentiment_summaries,
     top_tags,
 )
@@ -59,6 +62,8 @@ from movia.models.recommenders.titles_index import TitleIndex, build_title_index
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+BUNDLE_FILE = "bundle.pkl"
+MANIFEST_FILE = "manifest.json"
 MAX_LIKED_FOR_EXPLANATIONS = 30
 
 
@@ -181,31 +186,47 @@ class RecommenderBundle:
     # --- persistence ------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> None:
-        """Write the bundle to one pickle file (parent folders are created)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
+        """Write the bundle into the folder ``path``: ``bundle.pkl`` and ``manifest.json``.
+
+        A folder (not a single file) is what the deployment packaging copies into
+        ``model.tar.gz`` under ``recommendation/``; the manifest says what is inside without
+        unpickling anything.
+        """
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / BUNDLE_FILE).open("wb") as handle:
             pickle.dump(
                 {"format_version": FORMAT_VERSION, "bundle": self},
                 handle,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "n_items": self.n_items,
+            "n_users": len(self.user_ids),
+            "max_k": self.max_k,
+            "genres": self.genres,
+            "sentence_model": self.encoder.model_name,
+            "metadata": self.metadata,
+        }
+        (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, default=str))
 
     @classmethod
     def load(cls, path: str | Path) -> Self:
-        """Read a bundle saved by :meth:`save` (or by the Kedro catalog).
+        """Read a bundle from a :meth:`save` folder, a pickle file, or a Kedro versioned folder.
 
-        ``path`` may be the file, or a Kedro versioned folder
-        (``recommendation_artifact.pkl/<version>/recommendation_artifact.pkl``), in which case
-        the latest version is read.
+        Kedro's ``pickle.PickleDataset`` writes ``<name>.pkl/<version>/<name>.pkl`` holding the
+        object itself; the latest version is read. Only load bundles you built: unpickling
+        runs code.
 
         Raises:
-            DataError: Not a bundle, or a format version this code cannot read.
+            DataError: Nothing loadable there, not a bundle, or an unreadable format version.
         """
-        path = _resolve_versioned(Path(path))
+        path = _resolve_bundle_file(Path(path))
         with path.open("rb") as handle:
-            # Only load bundles you built: unpickling runs code (documented in docs).
             payload = pickle.load(handle)
+        if isinstance(payload, cls):
+            return payload
         if not isinstance(payload, dict) or not isinstance(payload.get("bundle"), cls):
             raise DataError("not a RecommenderBundle file", path=str(path))
         if payload.get("format_version") != FORMAT_VERSION:
@@ -215,6 +236,16 @@ class RecommenderBundle:
                 path=str(path),
             )
         return payload["bundle"]
+
+    @property
+    def n_items(self) -> int:
+        """Films in the catalogue."""
+        return len(self.movies)
+
+    @property
+    def genres(self) -> list[str]:
+        """Genre names a preference request may use (English MovieLens names)."""
+        return list(self.cold_start.genre_names_)
 
     def warm_up(self) -> None:
         """Load the sentence model now, so the first free-text request is not slow."""
@@ -248,6 +279,7 @@ class RecommenderBundle:
                     row,
                     score,
                     explanation=self.explainer.explain(self.explainer.item_ids[row]),
+                    popular=True,
                 )
                 for row, score in zip(rows, share, strict=True)
             ]
@@ -335,7 +367,11 @@ class RecommenderBundle:
         raise UnknownIdError("genre", [name], self.cold_start.genre_names_)
 
     def _item(
-        self, row: int, score: float | None, explanation: dict | None = None
+        self,
+        row: int,
+        score: float | None,
+        explanation: dict | None = None,
+        popular: bool = False,
     ) -> dict:
         movie = self.movies.iloc[int(row)]
         year = movie.get("year")
@@ -348,6 +384,7 @@ class RecommenderBundle:
         }
         if explanation is not None:
             item["explanation"] = explanation
+            item["reason"] = reason_text(explanation, popular)
         return item
 
 
@@ -387,14 +424,16 @@ def _liked_rows(
     return [grouped.get(user, np.zeros(0, dtype=int)) for user in users]
 
 
-def _resolve_versioned(path: Path) -> Path:
-    """A Kedro versioned dataset is a folder of timestamped folders holding the file."""
+def _resolve_bundle_file(path: Path) -> Path:
+    """The pickle to read: a file, a save() folder, or the latest Kedro version."""
     if path.is_file():
         return path
+    if (path / BUNDLE_FILE).is_file():
+        return path / BUNDLE_FILE
     if path.is_dir():
         versions = sorted(p for p in path.iterdir() if p.is_dir())
         for version in reversed(versions):
-            candidate = version / path.name
-            if candidate.is_file():
-                return candidate
+            for candidate in (version / path.name, version / path.name / BUNDLE_FILE):
+                if candidate.is_file():
+                    return candidate
     raise DataError("no recommendation bundle here", path=str(path))

@@ -117,6 +117,37 @@ class Explainer:
         return explanation
 
 
+def reason_text(explanation: Mapping[str, object], popular: bool = False) -> str:
+    """One readable sentence from an explanation dict, for pages that show plain text."""
+    parts = []
+    nearest = explanation.get("nearest_liked_movies") or []
+    if nearest:
+        titles = [str(movie["title"]) for movie in nearest[:2]]
+        parts.append("Because you liked " + " and ".join(titles))
+    elif popular:
+        parts.append("Popular with MovieLens users")
+    genres = explanation.get("shared_genres") or []
+    if genres:
+        parts.append("genres you like: " + ", ".join(genres[:3]))
+    tags = explanation.get("shared_tags") or []
+    if tags:
+        parts.append("tagged " + ", ".join(tags[:3]))
+    sentiment = explanation.get("sentiment")
+    if sentiment:
+        parts.append(
+            f"reviews {round(100 * sentiment['score'])} % positive "
+            f"({sentiment['n_reviews']} reviews)"
+        )
+    opinions = explanation.get("opinion_pairs") or []
+    if opinions:
+        pairs = [
+            f"{'not ' if o['negated'] else ''}{o['opinion']} {o['aspect']}"
+            for o in opinions[:2]
+        ]
+        parts.append("reviewers mention " + "; ".join(pairs))
+    return ("; ".join(parts) + ".") if parts else ""
+
+
 def _plain(value: object) -> object:
     return value.item() if isinstance(value, np.generic) else value
 

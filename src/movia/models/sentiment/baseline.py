@@ -14,6 +14,7 @@ generation pipeline and the web page can call ``predict_proba(list_of_texts)`` d
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 
 import numpy as np
@@ -147,11 +148,14 @@ class TfidfSentimentClassifier(ClassifierMixin, BaseEstimator):
         self, texts: Iterable[object], labels: Iterable[object]
     ) -> TfidfSentimentClassifier:
         """Fit on raw texts and ``"neg"``/``"pos"`` (or 0/1) labels."""
+        started = time.perf_counter()
         docs = prepare_texts(texts)
         y = prepare_labels(labels, len(docs))
         self.pipeline_ = self._make_pipeline().fit(docs, y)
         self.classes_ = CLASSES.copy()
         self.n_features_ = len(self.pipeline_.named_steps["tfidf"].vocabulary_)
+        self.n_train_ = len(docs)
+        self.fit_seconds_ = time.perf_counter() - started
         logger.info(
             "fitted %s on %d reviews (%d n-grams)",
             "NB-LR" if self.nb_weighting else "TF-IDF+LR",

@@ -10,6 +10,7 @@ import pytest
 from tests.serving.conftest import (  # noqa: F401 - fixtures shared with the serving tests
     archive_bytes,
     archive_path,
+    bundle,
     model_dir,
     server,
 )

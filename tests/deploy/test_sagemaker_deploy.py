@@ -99,7 +99,7 @@ def test_deploy_waits_then_smoke_invokes_the_served_model(
         record = deploy(archive_path, SETTINGS, boto_session=session, poll=0.01)
     assert record["status"] == "InService"
     assert record["smoke"]["n_items"] == 2
-    assert record["smoke"]["first_title"] == "Toy Story"
+    assert record["smoke"]["first_title"] == "Pulp Fiction"
     assert record["smoke"]["model_version"] == "test0001"
 
 
@@ -174,9 +174,11 @@ def test_smoke_invoke_reads_a_real_answer(
 ) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", server.url)
     result = smoke_invoke(
-        ENDPOINT, {"genres": ["Crime"], "k": 2}, boto3.Session(region_name="eu-west-1")
+        ENDPOINT,
+        {"genres": ["Animation"], "k": 2},
+        boto3.Session(region_name="eu-west-1"),
     )
-    assert (result["n_items"], result["first_title"]) == (2, "Heat")
+    assert (result["n_items"], result["first_title"]) == (2, "Toy Story")
 
 
 @pytest.mark.usefixtures("aws_credentials")

@@ -77,8 +77,8 @@ def test_rest_event_gets_recommendations_with_cors(aws_env: None) -> None:
     assert response["statusCode"] == 200
     assert response["headers"]["Access-Control-Allow-Origin"] == "*"
     answer = _body(response)
-    assert [item["movie_id"] for item in answer["items"]] == [1, 2, 6]
-    assert answer["items"][0]["sentiment"]["label"] == "positive"
+    assert [item["movie_id"] for item in answer["items"]][:2] == [47, 356]
+    assert answer["items"][0]["sentiment"]["label"] == "negative"
 
 
 def test_http_api_event_and_base64_bodies_work_too(aws_env: None) -> None:
@@ -114,6 +114,11 @@ def test_preflight_is_answered_without_calling_the_endpoint(aws_env: None) -> No
     [
         (rest_event("{not json"), 400, "not valid JSON"),
         (rest_event('{"user_id": "1"}'), 422, "user_id"),
+        (
+            rest_event('{"genres": ["Comedy"], "k": 0}'),
+            422,
+            "greater than or equal to 1",
+        ),
         (rest_event('{"k": 3}'), 422, "nothing to recommend from"),
         (
             rest_event("<b>hi</b>", headers={"Content-Type": "text/html"}),

@@ -6,8 +6,8 @@ same ones, so a request is validated, answered and serialised identically wherev
 
 A model directory (the root of ``model.tar.gz``) holds::
 
-    recommendation/            RecommenderBundle.save() output (the recommendation pipeline's
-                               ``recommendation_artifact``)
+    recommendation/            RecommenderBundle.save() output: bundle.pkl, manifest.json
+                               (the recommendation pipeline's ``recommendation_artifact``)
     movie_sentiment.json       optional: {movie_id: {smoothed_score, n_reviews, ci_low, ci_high}}
     generated_reviews.json     optional: {movie_id: {text, sentiment}}
     model_info.json            version and provenance written by the deployment pipeline
@@ -43,6 +43,7 @@ from movia.serving.schemas import (
     MAX_QUERY_CHARS,
     MAX_SEARCH_RESULTS,
     BlurbOut,
+    ExplanationOut,
     MovieMatchOut,
     RecommendationOut,
     RecommendationsOut,
@@ -89,25 +90,28 @@ class ServingModel:
 
     Attributes:
         recommender: The loaded ``RecommenderBundle``.
-        version: Content hash of the recommender files (from ``model_info.json``), so logs,
-            responses and A/B events say which model answered.
+        version: Content hash of the artifacts (from ``model_info.json``), so logs, responses
+            and A/B events say which model answered.
+        known_users: Users with a history in the model. The bundle answers others with popular
+            films; the service refuses them instead, so a typo in an id is not silently
+            answered with someone else's list.
+        n_movies: Films the recommender can return.
+        max_k: Longest list the recommender serves; longer requests get this many.
+        genres: Genres a preference profile may name, sorted.
         sentiment: Review sentiment by movie id (empty without the sentiment pipeline).
         blurbs: Machine-written blurb by movie id (empty without the generation pipeline).
-        genres: Genres a preference profile may name, sorted.
         info: The rest of ``model_info.json``.
     """
 
     recommender: Recommender
     version: str
+    known_users: frozenset[int] = frozenset()
+    n_movies: int = 0
+    max_k: int = 0
+    genres: tuple[str, ...] = ()
     sentiment: Mapping[int, SentimentOut] = field(default_factory=dict)
     blurbs: Mapping[int, BlurbOut] = field(default_factory=dict)
-    genres: tuple[str, ...] = ()
     info: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def n_movies(self) -> int:
-        """How many movies the recommender can return."""
-        return int(getattr(self.recommender, "n_items", 0) or 0)
 
 
 # --- model_fn --------------------------------------------------------------------------------
@@ -137,13 +141,7 @@ def load_sentiment(path: Path) -> dict[int, SentimentOut]:
         return {}
     rows = _read_json(path)
     return {
-        int(movie_id): SentimentOut(
-            score=row["smoothed_score"],
-            n_reviews=row["n_reviews"],
-            ci_low=row.get("ci_low"),
-            ci_high=row.get("ci_high"),
-            label=_sentiment_label(row["smoothed_score"]),
-        )
+        int(movie_id): _sentiment_out(row, "smoothed_score")
         for movie_id, row in rows.items()
     }
 
@@ -159,8 +157,22 @@ def load_blurbs(path: Path) -> dict[int, BlurbOut]:
     }
 
 
+def _sentiment_out(row: Mapping[str, Any], score_key: str) -> SentimentOut:
+    score = float(row[score_key])
+    return SentimentOut(
+        score=score,
+        n_reviews=int(row["n_reviews"]),
+        ci_low=row.get("ci_low"),
+        ci_high=row.get("ci_high"),
+        label=_sentiment_label(score),
+    )
+
+
 def model_fn(model_dir: str | Path, context: object | None = None) -> ServingModel:
     """Load a model directory (SageMaker passes ``/opt/ml/model``).
+
+    The sentence model for free-text requests is loaded here (``warm_up``), so the first
+    visitor who types a sentence does not wait seconds for it.
 
     Args:
         model_dir: The unpacked ``model.tar.gz``.
@@ -180,19 +192,24 @@ def model_fn(model_dir: str | Path, context: object | None = None) -> ServingMod
         )
     info_path = root / INFO_FILE
     info = _read_json(info_path) if info_path.exists() else {}
-    recommender = RecommenderBundle.load(artifact)
+    bundle = RecommenderBundle.load(artifact)
+    bundle.warm_up()
     model = ServingModel(
-        recommender=recommender,
+        recommender=bundle,
         version=str(info.get("model_version", "unversioned")),
+        known_users=frozenset(int(user) for user in bundle.user_ids),
+        n_movies=bundle.n_items,
+        max_k=int(bundle.max_k),
+        genres=tuple(sorted(bundle.genres)),
         sentiment=load_sentiment(root / SENTIMENT_FILE),
         blurbs=load_blurbs(root / BLURBS_FILE),
-        genres=tuple(sorted(getattr(recommender, "genres", ()) or ())),
         info=info,
     )
     logger.info(
-        "loaded model %s from %s: %d movies, sentiment for %d, blurbs for %d",
+        "loaded model %s from %s: %d users, %d movies, sentiment for %d, blurbs for %d",
         model.version,
         root,
+        len(model.known_users),
         model.n_movies,
         len(model.sentiment),
         len(model.blurbs),
@@ -294,15 +311,21 @@ def _year(value: object) -> int | None:
 
 
 def _item(row: Mapping[str, Any], model: ServingModel) -> RecommendationOut:
+    """One bundle answer plus extras; sentiment falls back to the bundle's own summary."""
     movie_id = int(row["movie_id"])
+    explanation = dict(row.get("explanation") or {})
+    sentiment = model.sentiment.get(movie_id)
+    if sentiment is None and explanation.get("sentiment"):
+        sentiment = _sentiment_out(explanation["sentiment"], "score")
     return RecommendationOut(
         movie_id=movie_id,
         title=str(row["title"]),
         year=_year(row.get("year")),
         genres=[str(genre) for genre in row.get("genres", ())],
         score=float(row["score"]),
-        explanation=str(row.get("explanation") or ""),
-        sentiment=model.sentiment.get(movie_id),
+        reason=str(row.get("reason") or ""),
+        explanation=ExplanationOut.model_validate(explanation),
+        sentiment=sentiment,
         blurb=model.blurbs.get(movie_id),
     )
 
@@ -314,10 +337,23 @@ def predict_fn(data: RecommendRequest, model: ServingModel) -> RecommendationsOu
         InvalidFieldsError: An unknown user, title or genre, or a value the recommender refuses;
             the field that holds it is named.
     """
+    if data.user_id is not None and data.user_id not in model.known_users:
+        raise InvalidFieldsError(
+            [
+                (
+                    "user_id",
+                    f"unknown user id(s): {data.user_id}; the model knows "
+                    f"{len(model.known_users)} MovieLens users. Leave user_id out and send "
+                    "liked_titles, genres or text for a recommendation from preferences",
+                )
+            ]
+        )
+    # k means "up to k", as in every recommender here: a small catalogue answers with all it has.
+    k = min(data.k, model.max_k) if model.max_k else data.k
     try:
         if data.user_id is not None:
             rows = model.recommender.recommend_user(
-                data.user_id, k=data.k, exclude_seen=data.exclude_seen
+                data.user_id, k=k, exclude_seen=data.exclude_seen
             )
         else:
             rows = model.recommender.recommend_from_preferences(
@@ -326,7 +362,7 @@ def predict_fn(data: RecommendRequest, model: ServingModel) -> RecommendationsOu
                 genres=data.genres,
                 text=data.text,
                 lang=data.lang,
-                k=data.k,
+                k=k,
             )
     except UnknownIdError as err:
         raise InvalidFieldsError(_unknown_id_fields(err, data)) from err

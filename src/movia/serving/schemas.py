@@ -125,6 +125,37 @@ class BlurbOut(BaseModel):
     machine_generated: Literal[True] = True
 
 
+class NearestLikedOut(BaseModel):
+    """A film the person liked that resembles the recommended one."""
+
+    movie_id: int
+    title: str
+    similarity: float
+
+
+class OpinionOut(BaseModel):
+    """An aspect-opinion pair reviewers often wrote about the film ("plot" — "smart")."""
+
+    aspect: str
+    opinion: str
+    negated: bool = False
+    lang: str = ""
+    count: int = 0
+
+
+class ExplanationOut(BaseModel):
+    """Why the film was chosen, as facts the page phrases in the reader's language."""
+
+    nearest_liked_movies: list[NearestLikedOut] = Field(default_factory=list)
+    shared_genres: list[str] = Field(default_factory=list)
+    shared_tags: list[str] = Field(default_factory=list)
+    opinion_pairs: list[OpinionOut] = Field(default_factory=list)
+    signals: dict[str, float] = Field(
+        default_factory=dict,
+        description="cold start: each signal's weighted share of the score",
+    )
+
+
 class RecommendationOut(BaseModel):
     """One recommended movie, with the reason it was chosen."""
 
@@ -133,7 +164,8 @@ class RecommendationOut(BaseModel):
     year: int | None = None
     genres: list[str]
     score: float
-    explanation: str
+    reason: str = Field(description="the explanation as one English sentence")
+    explanation: ExplanationOut
     sentiment: SentimentOut | None = None
     blurb: BlurbOut | None = None
 

@@ -43,6 +43,11 @@
       details: "Más detalles",
       score: (s) => `puntuación ${s}`,
       thanks: "¡Gracias! Lo tendremos en cuenta.",
+      because: (titles) => `porque te gustó ${titles.join(" y ")}`,
+      sharedGenres: (list) => `géneros que te gustan: ${list}`,
+      sharedTags: (list) => `etiquetada como ${list}`,
+      opinions: (list) => `las reseñas destacan: ${list}`,
+      negated: "no ",
     },
     en: {
       skip: "Skip to recommendations",
@@ -82,6 +87,11 @@
       details: "More details",
       score: (s) => `score ${s}`,
       thanks: "Thanks! We will take it into account.",
+      because: (titles) => `because you liked ${titles.join(" and ")}`,
+      sharedGenres: (list) => `genres you like: ${list}`,
+      sharedTags: (list) => `tagged ${list}`,
+      opinions: (list) => `reviewers mention ${list}`,
+      negated: "not ",
     },
   };
 
@@ -280,8 +290,7 @@
         state.genres = input.checked ? [...state.genres, genre] : state.genres.filter((g) => g !== genre);
         refresh();
       });
-      const name = state.lang === "es" ? GENRES_ES[genre] || genre : genre;
-      return el("label", { for: id }, input, el("span", { text: name }));
+      return el("label", { for: id }, input, el("span", { text: genreName(genre) }));
     }));
   }
 
@@ -304,6 +313,27 @@
     return request;
   }
 
+  const genreName = (genre) => (state.lang === "es" ? GENRES_ES[genre] || genre : genre);
+
+  // The API sends the reasons as facts; the sentence is built here, in the reader's language.
+  function explanationText(explanation) {
+    const parts = [];
+    const nearest = explanation.nearest_liked_movies || [];
+    if (nearest.length) parts.push(t("because")(nearest.slice(0, 2).map((movie) => movie.title)));
+    const genres = explanation.shared_genres || [];
+    if (genres.length) parts.push(t("sharedGenres")(genres.slice(0, 3).map(genreName).join(", ")));
+    const tags = explanation.shared_tags || [];
+    if (tags.length) parts.push(t("sharedTags")(tags.slice(0, 3).join(", ")));
+    const opinions = explanation.opinion_pairs || [];
+    if (opinions.length) {
+      parts.push(t("opinions")(opinions.slice(0, 2)
+        .map((o) => `${o.negated ? t("negated") : ""}${o.opinion} ${o.aspect}`).join("; ")));
+    }
+    if (!parts.length) return "";
+    const sentence = `${parts.join("; ")}.`;
+    return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  }
+
   function sentimentLine(sentiment) {
     const pct = Math.round(sentiment.score * 100);
     return el("p", { class: `sentiment ${sentiment.label}`,
@@ -311,12 +341,12 @@
   }
 
   function card(item, answer) {
-    const meta = [item.year, item.genres.map((g) => (state.lang === "es" ? GENRES_ES[g] || g : g)).join(", ")]
-      .filter(Boolean).join(" · ");
+    const meta = [item.year, item.genres.map(genreName).join(", ")].filter(Boolean).join(" · ");
+    const why = explanationText(item.explanation || {});
     const body = el("article", { class: "card", "aria-labelledby": `movie-${item.movie_id}` },
       el("h3", { id: `movie-${item.movie_id}`, text: item.title }),
       el("p", { class: "meta", text: `${meta} · ${t("score")(item.score.toFixed(2))}` }),
-      item.explanation ? el("p", { class: "why", text: item.explanation }) : null,
+      why ? el("p", { class: "why", text: why }) : null,
       item.sentiment ? sentimentLine(item.sentiment) : null);
     if (item.blurb) {
       const details = el("details", {}, el("summary", { text: t("details") }),

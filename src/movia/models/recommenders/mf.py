@@ -17,6 +17,8 @@ from movia.errors import ConfigError
 from movia.models.recommenders.base import BaseRecommender
 from movia.models.recommenders.training_log import ScalarLog, progress
 
+_DENSE_CELLS = 50_000_000  # rows x columns up to which scores are computed as one block
+
 
 def _conjugate_gradient_side(
     matrix: sp.csr_matrix,
@@ -34,11 +36,20 @@ def _conjugate_gradient_side(
     once instead of one small dense solve per row in Python.
     """
     gram = other.T @ other + regularization * np.eye(other.shape[1])
-    rows, cols = matrix.nonzero()
+    matrix = matrix.tocsr()
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    cols = matrix.indices
+    spread = matrix.copy()  # same sparsity pattern; only the values change per product
+
+    dense_ok = matrix.shape[0] * matrix.shape[1] <= _DENSE_CELLS
 
     def apply(x: np.ndarray) -> np.ndarray:
-        weights = alpha * np.einsum("ij,ij->i", x[rows], other[cols])
-        spread = sp.csr_matrix((weights, (rows, cols)), shape=matrix.shape)
+        # The observed cells' scores: one BLAS product read at the cells is much faster than
+        # gathering a factor row per interaction, while the dense block stays small.
+        if dense_ok:
+            spread.data = alpha * (x @ other.T)[rows, cols]
+        else:
+            spread.data = alpha * np.einsum("ij,ij->i", x[rows], other[cols])
         return x @ gram + spread @ other
 
     x = current.copy()
@@ -75,7 +86,10 @@ def implicit_loss(
     ``(1 + alpha)(1 - s)²``.
     """
     rows, cols = matrix.nonzero()
-    observed = np.einsum("ij,ij->i", users[rows], items[cols])
+    if matrix.shape[0] * matrix.shape[1] <= _DENSE_CELLS:
+        observed = (users @ items.T)[rows, cols]
+    else:
+        observed = np.einsum("ij,ij->i", users[rows], items[cols])
     total = float(np.sum((users.T @ users) * (items.T @ items)))
     total += float(np.sum((1.0 + alpha) * (1.0 - observed) ** 2 - observed**2))
     return total + regularization * float(np.sum(users**2) + np.sum(items**2))

@@ -148,11 +148,16 @@ def markdown(result: dict) -> str:
         "| model | test set | n | accuracy | macro-F1 | ROC-AUC | ECE | train s | reviews/s |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def shown(value: object) -> str:
+        return "—" if value is None else str(value)
+
     for r in result["models"]:
         lines.append(
             f"| {r['model']} — {r['description']} | {r['test_set']} | {r['n_test']:,} | "
-            f"{r['accuracy']:.4f} | {r['macro_f1']:.4f} | {r['roc_auc']} | {r['ece']:.4f} | "
-            f"{r['train_seconds']} | {r['reviews_per_second']} |"
+            f"{r['accuracy']:.4f} | {r['macro_f1']:.4f} | {shown(r['roc_auc'])} | "
+            f"{r['ece']:.4f} | {shown(r['train_seconds'])} | "
+            f"{shown(r['reviews_per_second'])} |"
         )
     lines += [
         "",

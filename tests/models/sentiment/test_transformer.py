@@ -38,6 +38,7 @@ def test_building_is_free_and_offline() -> None:
     assert not hasattr(model, "model_")
 
 
+@pytest.mark.slow
 def test_learns_the_tiny_corpus(corpus, tiny_bert, tmp_path) -> None:
     model = _model(tiny_bert, tensorboard_dir=str(tmp_path / "tb"))
     assert model.fit(corpus.train_texts, corpus.train_labels) is model
@@ -52,6 +53,7 @@ def test_learns_the_tiny_corpus(corpus, tiny_bert, tmp_path) -> None:
     assert any((tmp_path / "tb").rglob("events.out.tfevents.*"))
 
 
+@pytest.mark.slow
 def test_shuffled_labels_stay_near_chance(corpus, tiny_bert) -> None:
     shuffled = list(np.random.default_rng(0).permutation(corpus.train_labels))
     model = _model(tiny_bert).fit(corpus.train_texts, shuffled)
@@ -60,6 +62,7 @@ def test_shuffled_labels_stay_near_chance(corpus, tiny_bert) -> None:
     )
 
 
+@pytest.mark.slow
 def test_early_stopping_restores_the_best_step(corpus, tiny_bert) -> None:
     # Random labels: memorising them makes validation loss rise, so stopping must kick in.
     shuffled = list(np.random.default_rng(1).permutation(corpus.train_labels))
@@ -72,6 +75,7 @@ def test_early_stopping_restores_the_best_step(corpus, tiny_bert) -> None:
     assert len(losses) == best + 1 + 2  # stopped after two evaluations without progress
 
 
+@pytest.mark.slow
 def test_raw_and_bad_input_get_a_result(corpus, tiny_bert) -> None:
     model = _model(tiny_bert, epochs=1).fit(corpus.train_texts, corpus.train_labels)
     long_html = "<p>great &amp; " + "the film " * 500 + "</p>"
@@ -81,6 +85,7 @@ def test_raw_and_bad_input_get_a_result(corpus, tiny_bert) -> None:
     assert model.predict_proba([]).shape == (0, 2)
 
 
+@pytest.mark.slow
 def test_resume_continues_an_interrupted_run(corpus, tiny_bert, tmp_path) -> None:
     """A run stopped after its first evaluation, then resumed, ends as an unbroken run does."""
     reference = _model(tiny_bert, epochs=2).fit(corpus.train_texts, corpus.train_labels)
@@ -114,6 +119,7 @@ def test_resume_continues_an_interrupted_run(corpus, tiny_bert, tmp_path) -> Non
     )
 
 
+@pytest.mark.slow
 def test_a_changed_parameter_does_not_resume(
     corpus, tiny_bert, tmp_path, caplog
 ) -> None:
@@ -127,6 +133,7 @@ def test_a_changed_parameter_does_not_resume(
     assert "belongs to other parameters or data" in caplog.text
 
 
+@pytest.mark.slow
 def test_pickles_for_the_catalog(corpus, tiny_bert) -> None:
     model = _model(tiny_bert, epochs=1).fit(corpus.train_texts, corpus.train_labels)
     again = pickle.loads(pickle.dumps(model))

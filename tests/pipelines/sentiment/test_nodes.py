@@ -1,4 +1,7 @@
-"""Sentiment nodes called directly on a tiny bilingual table, failure cases included."""
+"""Sentiment nodes called directly on a tiny bilingual table, failure cases included.
+
+Tests that train the four models (a tiny random BERT among them) are marked ``slow``.
+"""
 
 from __future__ import annotations
 
@@ -43,12 +46,14 @@ def test_split_sizes_and_no_leakage(split) -> None:
     assert (len(train_es), len(test_es)) == (36 + 6, 34 + 2)
 
 
+@pytest.mark.slow
 def test_max_train_reviews_takes_a_balanced_sample(split, sentiment_params) -> None:
     block = sentiment_params["baseline"] | {"max_train_reviews": 20}
     model = train_sentiment_model(split[0], block)
     assert model.n_train_ == 20
 
 
+@pytest.mark.slow
 def test_predictions_and_ensemble(split, models, sentiment_params) -> None:
     _, test_en, _, test_es = split
     evaluation = sentiment_params["evaluation"] | {
@@ -76,6 +81,7 @@ def test_predictions_and_ensemble(split, models, sentiment_params) -> None:
     assert stats["training"]["baseline"]["train_reviews"] == 120
 
 
+@pytest.mark.slow
 def test_unknown_ensemble_member_is_a_config_error(
     split, models, sentiment_params
 ) -> None:
@@ -85,6 +91,7 @@ def test_unknown_ensemble_member_is_a_config_error(
         predict_sentiment_test_sets(test_en, test_es, *models.values(), evaluation)
 
 
+@pytest.mark.slow
 def test_score_reviews_routes_by_language(
     reviews_small, models, sentiment_params
 ) -> None:
@@ -111,6 +118,7 @@ def test_score_reviews_routes_by_language(
     assert (labelled["label_pred"] == labelled["label"]).mean() > 0.9
 
 
+@pytest.mark.slow
 def test_score_reviews_with_an_unknown_model_lists_the_choices(
     reviews_small, models, sentiment_params
 ) -> None:

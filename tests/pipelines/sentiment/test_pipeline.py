@@ -68,6 +68,7 @@ def test_catalog_covers_every_persisted_output() -> None:
     assert create_pipeline().all_outputs() - in_memory == entries
 
 
+@pytest.mark.slow
 def test_whole_pipeline_on_an_in_memory_catalog(
     reviews_small, sentiment_params
 ) -> None:
@@ -162,7 +163,6 @@ def test_run_on_conf_test(kedro_project) -> None:
     assert by_model[("transformer", "imdb_test")]["n"] == 48
     assert by_model[("model_es", "es_test")]["n"] > 100
     assert any(kedro_project.path("data/07_model_output/tensorboard").rglob("events.*"))
-    explanations = list(
-        kedro_project.path("data/08_reporting/sentiment").rglob("*.html")
-    )
-    assert len(explanations) == 1
+    reports = kedro_project.path("data/08_reporting/sentiment")
+    explanations = [p for p in reports.rglob("*.html") if p.is_file()]
+    assert len(explanations) == 1  # one version of the versioned HTML report

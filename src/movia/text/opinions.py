@@ -44,7 +44,7 @@ NON_OPINION_ADJECTIVES = {
         "latter main only various more most less least entire previous final new old "
         "able sure due special main real different sexual human social political "
         "american british english french german italian japanese spanish young big "
-        "high low full black white early late recent".split()
+        "high low full black white early late recent supporting romantic".split()
     ),
     "es": frozenset(
         "otro mismo primero primer último cierto vario tal propio siguiente demás cualquiera "
@@ -133,7 +133,7 @@ def dependency_opinions(
 
     found: dict[int, tuple[int, bool]] = {}  # adjective index -> (noun index, negated)
     for i, tag in enumerate(pos):
-        if tag != "ADJ" or words[i] in skip:
+        if tag != "ADJ" or words[i] in skip or not words[i].isalpha():
             continue
         head = heads[i]
         if dep[i] == "amod" and pos[head] == "NOUN":
@@ -187,9 +187,10 @@ def pattern_opinions(
     negation, linking, degree = NEGATION_WORDS[lang], _LINKING[lang], _DEGREE[lang]
 
     def adjective(i: int) -> str | None:
-        # Surface form first: lookup lemmas ignore POS ("boring" → "bore").
+        # Surface form first: lookup lemmas ignore POS ("boring" → "bore"). WordNet lists
+        # numerals as adjectives ("1"): letters only.
         for word in (lower[i], base[i]):
-            if word in adjectives and word not in skip:
+            if word in adjectives and word not in skip and word.isalpha():
                 return word
         return None
 

@@ -105,7 +105,7 @@ def test_run_on_conf_test_writes_every_contract_output(kedro_project) -> None:
     )
     report = json.loads(report_files[-1].read_text())
     parser = report["spanish_parser"]["treebanks"]
-    assert set(parser) == {"GSD dev", "GSD test", "PUD test", "COSER test"}
+    assert set(parser) == {"GSD test", "PUD test", "COSER test"}
     assert all(s["sentences"] == 40 for s in parser.values())
     assert {"en", "es"} == set(report["languages"])
     assert 0.5 < report["languages"]["es"]["boundary_f1"] <= 1.0

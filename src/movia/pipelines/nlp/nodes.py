@@ -17,7 +17,7 @@ import pandas as pd
 from movia.analysis.nlp_comparison import compare_language, sample_texts
 from movia.analysis.nlp_report import plot_comparison, render_markdown, report_metrics
 from movia.analysis.word2vec_checks import genre_neighbour_overlap, similarity_probes
-from movia.errors import ColumnContractError
+from movia.errors import ColumnContractError, ConfigError
 from movia.text.conllu import parse_conllu
 from movia.text.failures import ItemFailure, check_failure_rate
 from movia.text.nltk_processing import NltkOptions, process_texts
@@ -419,8 +419,9 @@ def evaluate_spanish_parser(
     """UPOS, UAS and LAS of the Spanish pipeline on the UD test sets, beside its meta.json.
 
     Args:
-        options: ``models`` (Spanish package names in preference order), ``max_sentences``
-            per treebank (null: all), ``batch_size``.
+        options: ``models`` (Spanish package names in preference order), ``treebanks`` (which
+            of the four to score; GSD dev is extra data, the test sets are the figures),
+            ``max_sentences`` per treebank (null: all), ``batch_size``, ``notes``.
     """
     pipeline = load_spacy_pipeline("es", tuple(options.get("models", ())))
     limit = options.get("max_sentences")
@@ -430,6 +431,10 @@ def evaluate_spanish_parser(
         "PUD test": ud_spanish_pud_test,
         "COSER test": ud_spanish_coser_test,
     }
+    chosen = options.get("treebanks") or list(treebanks)
+    unknown = sorted(set(chosen) - set(treebanks))
+    if unknown:
+        raise ConfigError("parser_evaluation.treebanks", unknown[0], treebanks)
     scores = {
         name: evaluate_parser(
             pipeline.nlp,
@@ -437,6 +442,7 @@ def evaluate_spanish_parser(
             batch_size=int(options.get("batch_size", 64)),
         )
         for name, text in treebanks.items()
+        if name in chosen
     }
     return {
         "pipeline": pipeline.name,

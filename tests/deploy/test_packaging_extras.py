@@ -64,6 +64,22 @@ def test_one_blurb_per_movie_the_surest_one_cut_at_a_word() -> None:
     }
 
 
+def test_the_blurb_agrees_with_what_reviewers_felt() -> None:
+    frame = pd.DataFrame(
+        {
+            "movie_id": [1, 1, 2, 2],
+            "sentiment": ["neg", "pos", "neg", "pos"],
+            "text": ["a bore", "a joy", "dull", "fun"],
+            "classifier_score": [0.99, 0.55, 0.9, 0.8],
+        }
+    )
+    felt = {"1": {"smoothed_score": 0.8}, "2": {"smoothed_score": 0.3}}
+    assert blurbs_by_movie(frame, sentiment=felt) == {
+        "1": {"text": "a joy", "sentiment": "pos"},
+        "2": {"text": "dull", "sentiment": "neg"},
+    }
+
+
 def test_requirements_are_pinned_to_what_is_installed() -> None:
     assert pinned_requirements(["numpy", "pydantic"]) == [
         f"numpy=={metadata.version('numpy')}",
@@ -118,3 +134,18 @@ def test_latest_version_picks_the_newest_kedro_version(tmp_path: Path) -> None:
     assert latest_version(dataset).read_bytes() == b"2026-01-10T09.00.00.000Z"
     with pytest.raises(ResourceMissingError, match="kedro run --pipeline deployment"):
         latest_version(tmp_path / "missing.tar.gz")
+
+
+def test_blurbs_survive_broken_rows_and_control_characters(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "movie_id": ["7", "garbage from a split row", "8"],
+            "sentiment": ["pos", "pos", "neg"],
+            "text": ["fine\x07 film\x00", "x", "\x1b\x1b"],
+            "classifier_score": [0.9, 0.9, 0.9],
+        }
+    )
+    assert blurbs_by_movie(frame) == {"7": {"text": "fine film", "sentiment": "pos"}}
+    assert "1 row(s) with a non-numeric movie_id skipped" in caplog.text

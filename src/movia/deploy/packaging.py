@@ -55,6 +55,8 @@ PACKAGE_ROOT = Path(movia.__file__).resolve().parent
 HANDLER_SOURCE = PACKAGE_ROOT / "serving" / "inference.py"
 SENTIMENT_COLUMNS = ["movie_id", "n_reviews", "smoothed_score", "ci_low", "ci_high"]
 BLURB_COLUMNS = ["movie_id", "text"]
+# C0 control characters but tab and newline: generated text can hold them, a page cannot show them.
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f]"
 
 
 class SavableArtifact(Protocol):
@@ -98,30 +100,64 @@ def sentiment_by_movie(movie_sentiment: pd.DataFrame) -> dict[str, dict[str, Any
 
 
 def blurbs_by_movie(
-    generated_reviews: pd.DataFrame, max_chars: int = 600
+    generated_reviews: pd.DataFrame,
+    max_chars: int = 600,
+    sentiment: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """One machine-written blurb per movie: the one the sentiment classifier was surest of.
+    """One machine-written blurb per movie, agreeing with what reviewers felt when known.
 
-    Genre-level rows (no ``movie_id``) are not about any one movie, so they are left out.
-    Texts are cut at a word boundary to ``max_chars``.
+    The generation pipeline writes a positive and a negative blurb per movie. With the movie's
+    review sentiment (``sentiment``, as from :func:`sentiment_by_movie`), the blurb whose
+    ``sentiment`` ("pos"/"neg") matches it is kept, so the page never shows a rave next to
+    "poorly received"; otherwise, or without a match, the one the sentiment classifier was
+    surest of. Genre-level rows (no ``movie_id``) are not about any one movie and are left
+    out. Texts are cut at a word boundary to ``max_chars``.
 
     Raises:
         ColumnContractError: The frame lacks ``movie_id`` or ``text``.
     """
     _require(generated_reviews, BLURB_COLUMNS, "generated_reviews")
-    rows = generated_reviews.dropna(subset=["movie_id", "text"])
-    if "classifier_score" in rows.columns:
-        rows = rows.sort_values("classifier_score", ascending=False, kind="stable")
-    rows = rows.drop_duplicates(subset="movie_id", keep="first")
+    movie_ids = pd.to_numeric(generated_reviews["movie_id"], errors="coerce")
+    broken = int((movie_ids.isna() & generated_reviews["movie_id"].notna()).sum())
+    if broken:
+        # A bare carriage return in a generated text splits its CSV row when read back.
+        logger.warning(
+            "generated_reviews: %d row(s) with a non-numeric movie_id skipped", broken
+        )
+    rows = generated_reviews.assign(movie_id=movie_ids).dropna(
+        subset=["movie_id", "text"]
+    )
+    rows = rows.assign(
+        text=rows["text"].astype(str).str.replace(_CONTROL, "", regex=True)
+    )
+    rows = rows[rows["text"].str.strip() != ""]
+    ids = rows["movie_id"].astype("int64").astype(str)
+    agrees = pd.Series(False, index=rows.index)
+    if sentiment and "sentiment" in rows.columns:
+        felt = ids.map(
+            {
+                m: "pos" if s["smoothed_score"] >= 0.5 else "neg"
+                for m, s in sentiment.items()
+            }
+        )
+        agrees = rows["sentiment"].astype(str).eq(felt)
+    confidence = (
+        rows["classifier_score"].astype(float)
+        if "classifier_score" in rows.columns
+        else pd.Series(0.0, index=rows.index)
+    )
+    ranked = rows.assign(_id=ids, _agrees=agrees, _confidence=confidence).sort_values(
+        ["_agrees", "_confidence"], ascending=False, kind="stable"
+    )
     blurbs = {}
-    for row in rows.to_dict("records"):
+    for row in ranked.drop_duplicates(subset="_id", keep="first").to_dict("records"):
         text = str(row["text"]).strip()
         if len(text) > max_chars:
             text = text[:max_chars].rsplit(" ", 1)[0] + "…"
-        sentiment = row.get("sentiment")
-        blurbs[str(int(row["movie_id"]))] = {
+        label = row.get("sentiment")
+        blurbs[row["_id"]] = {
             "text": text,
-            "sentiment": None if pd.isna(sentiment) else str(sentiment),
+            "sentiment": None if pd.isna(label) else str(label),
         }
     return blurbs
 

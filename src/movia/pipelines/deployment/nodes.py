@@ -39,12 +39,12 @@ def prepare_serving_extras(
     Returns:
         ``{"sentiment": {...} | None, "blurbs": {...} | None}`` keyed by movie id.
     """
-    sentiment = None
-    if extras["include_sentiment"] and movie_sentiment is not None:
-        sentiment = sentiment_by_movie(movie_sentiment)
+    felt = sentiment_by_movie(movie_sentiment) if movie_sentiment is not None else None
+    sentiment = felt if extras["include_sentiment"] else None
     blurbs = None
     if extras["include_blurbs"] and generated_reviews is not None:
-        blurbs = blurbs_by_movie(generated_reviews, extras["blurb_max_chars"])
+        # The blurb agreeing with reviewers is kept, even when sentiment is not shown.
+        blurbs = blurbs_by_movie(generated_reviews, extras["blurb_max_chars"], felt)
     logger.info(
         "serving extras: sentiment for %s movies, blurbs for %s movies",
         len(sentiment) if sentiment is not None else "no",
@@ -71,7 +71,7 @@ def package_model(
 
 def validate_model_package(
     model_archive: bytes, validation: dict[str, Any], sagemaker: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Load the saved archive through its own handler; describe it for the deploy step.
 
     Args:
@@ -80,8 +80,9 @@ def validate_model_package(
         sagemaker: The deployment target, recorded so the manifest says where it would go.
 
     Returns:
-        The deployment manifest (sha256, size, members, handler report, target) and metrics
-        for MLflow (archive size, load time, slowest request).
+        The deployment manifest (sha256, size, members, handler report, target), the same
+        manifest for MLflow's staging copy, and metrics for MLflow (archive size, load time,
+        slowest request).
     """
     report = validate_model_archive(
         model_archive, validation["requests"], validation["timeout_seconds"]
@@ -109,4 +110,4 @@ def validate_model_package(
         report["load_seconds"],
         slowest,
     )
-    return manifest, metrics
+    return manifest, manifest, metrics

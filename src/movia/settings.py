@@ -9,6 +9,11 @@ git-ignored (credentials, personal overrides) and is the default run environment
 
 from kedro.config import OmegaConfigLoader
 
+from movia.hooks import MlflowArtifactHook
+
+# Versioned catalog entries with `metadata: {mlflow_artifact: ...}` are logged to the MLflow run.
+HOOKS = (MlflowArtifactHook(),)
+
 CONFIG_LOADER_CLASS = OmegaConfigLoader
 CONFIG_LOADER_ARGS = {
     "base_env": "base",

@@ -15,6 +15,7 @@ from movia.models.recommenders.spanish_lexicon import translate_query
 from movia.models.recommenders.text_query import (
     EncodedQuery,
     QueryEncoder,
+    WordVectorTable,
     english_genres,
 )
 from movia.models.recommenders.titles_index import build_title_index
@@ -110,3 +111,21 @@ def test_title_index(catalogue) -> None:
     assert [row for row, _ in index.search("alien", limit=2)] == [0, 1]
     with pytest.raises(ConfigError):
         index.search("alien", limit=0)
+
+
+def test_word_vector_table_round_trip() -> None:
+    import pickle
+
+    class Keyed:
+        index_to_key = ["space", "love", "ghosts"]
+
+        def __getitem__(self, word: str) -> np.ndarray:
+            return np.full(2, float(self.index_to_key.index(word)))
+
+    table = WordVectorTable.from_keyed_vectors(Keyed(), max_words=2)
+    assert list(table) == ["space", "love"] and table["love"].tolist() == [1.0, 1.0]
+    assert table.get("ghosts") is None
+    restored = pickle.loads(pickle.dumps(table))
+    assert restored["love"].tolist() == [1.0, 1.0] and len(restored) == 2
+    encoder = QueryEncoder(model_name="unused", word_vectors=restored)
+    assert encoder._word_mean("love")[0] == pytest.approx(np.sqrt(0.5))

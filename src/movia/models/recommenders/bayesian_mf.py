@@ -28,6 +28,8 @@ from movia.models.recommenders.training_log import ScalarLog, progress
 
 logger = logging.getLogger(__name__)
 
+_DENSE_CELLS = 20_000_000  # users x items up to which dense products are used
+
 
 def _sample_hyperparameters(
     factors: np.ndarray, rng: np.random.Generator, beta0: float = 2.0
@@ -46,11 +48,25 @@ def _sample_hyperparameters(
     return prior_mean, precision
 
 
+def _pattern(
+    rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """0/1 CSR matrix of (row, col) pairs and, per stored entry, the index of its pair."""
+    indexed = sp.csr_matrix(
+        (np.arange(1, len(rows) + 1, dtype=np.int64), (rows, cols)), shape=shape
+    )
+    order = indexed.data - 1
+    pattern = sp.csr_matrix(
+        (np.ones(len(order)), indexed.indices, indexed.indptr), shape=shape
+    )
+    return pattern, order
+
+
 def _sample_factors(
-    owner: sp.csr_matrix,
-    other_index: np.ndarray,
+    pattern: sp.csr_matrix,
+    order: np.ndarray,
     other: np.ndarray,
-    residual: np.ndarray,
+    target: np.ndarray,
     prior_mean: np.ndarray,
     prior_precision: np.ndarray,
     noise_precision: float,
@@ -59,17 +75,23 @@ def _sample_factors(
     """Draw every row's factors from its Gaussian conditional, all rows at once.
 
     Args:
-        owner: ``rows x ratings`` 0/1 matrix saying which ratings belong to which row.
-        other_index: For each rating, the row of the other side's factors.
-        other: The other side's current factors.
-        residual: Each rating minus the global mean.
+        pattern: ``rows x columns`` 0/1 matrix of who rated what (this side's rows).
+        order: For each stored entry of ``pattern``, the index of its rating.
+        other: The other side's current regressors (columns x rank).
+        target: Per rating, what this side's factors must explain.
+
+    The posterior precision of row ``u`` is ``Λ + α Σ_j v_j v_jᵀ`` over the columns it rated:
+    the outer products are formed once per column (not per rating) and summed with one sparse
+    product, which keeps memory at ``columns x rank²``.
     """
     rank = other.shape[1]
-    seen = other[other_index]
-    outer = (seen[:, :, None] * seen[:, None, :]).reshape(len(seen), -1)
-    precision = np.asarray(owner @ outer).reshape(-1, rank, rank) * noise_precision
+    outer = (other[:, :, None] * other[:, None, :]).reshape(len(other), -1)
+    precision = np.asarray(pattern @ outer).reshape(-1, rank, rank) * noise_precision
     precision += prior_precision[None]
-    rhs = noise_precision * np.asarray(owner @ (seen * residual[:, None]))
+    weighted = sp.csr_matrix(
+        (target[order], pattern.indices, pattern.indptr), shape=pattern.shape
+    )
+    rhs = noise_precision * np.asarray(weighted @ other)
     rhs += (prior_precision @ prior_mean)[None]
     cholesky = np.linalg.cholesky(precision)
     mean = np.linalg.solve(precision, rhs[..., None])[..., 0]
@@ -121,18 +143,11 @@ class BayesianMFRecommender(BaseRecommender):
             )
         coo = ratings.tocoo()
         user_of, item_of, value = coo.row, coo.col, coo.data
-        n_ratings = len(value)
         self.global_mean_ = float(value.mean())
         self.rating_range_ = (float(value.min()), float(value.max()))
         residual = value - self.global_mean_
-        by_user = sp.csr_matrix(
-            (np.ones(n_ratings), (user_of, np.arange(n_ratings))),
-            shape=(ratings.shape[0], n_ratings),
-        )
-        by_item = sp.csr_matrix(
-            (np.ones(n_ratings), (item_of, np.arange(n_ratings))),
-            shape=(ratings.shape[1], n_ratings),
-        )
+        by_user, user_order = _pattern(user_of, item_of, ratings.shape)
+        by_item, item_order = _pattern(item_of, user_of, ratings.shape[::-1])
         rng = np.random.default_rng(self.random_state)
         # With biases, each side's vector ends with its bias and meets a constant 1 on the
         # other side: r - mu = u·v + b_u + b_i, still bilinear, so the same sampler applies.
@@ -147,13 +162,13 @@ class BayesianMFRecommender(BaseRecommender):
             for sweep in progress(range(self.n_samples), "BPMF Gibbs sweeps"):
                 mean_u, precision_u = _sample_hyperparameters(users, rng)
                 users = _sample_factors(
-                    by_user, item_of, self._design(items_f),
+                    by_user, user_order, self._design(items_f),
                     residual - self._bias(items_f)[item_of],
                     mean_u, precision_u, self.noise_precision, rng,
                 )  # fmt: skip
                 mean_v, precision_v = _sample_hyperparameters(items_f, rng)
                 items_f = _sample_factors(
-                    by_item, user_of, self._design(users),
+                    by_item, item_order, self._design(users),
                     residual - self._bias(users)[user_of],
                     mean_v, precision_v, self.noise_precision, rng,
                 )  # fmt: skip
@@ -185,6 +200,8 @@ class BayesianMFRecommender(BaseRecommender):
         self, users: np.ndarray, items: np.ndarray, rows: np.ndarray, cols: np.ndarray
     ) -> np.ndarray:
         """Centred prediction ``u·v (+ b_u + b_i)`` for the given cells of one sample."""
+        if len(users) * len(items) <= _DENSE_CELLS:
+            return self._block(users, items)[rows, cols]
         if not self.biases:
             return np.einsum("ij,ij->i", users[rows], items[cols])
         dot = np.einsum("ij,ij->i", users[rows, :-1], items[cols, :-1])

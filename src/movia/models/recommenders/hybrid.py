@@ -99,11 +99,17 @@ class HybridRecommender(BaseRecommender):
     def _fit(self, ratings: sp.csr_matrix, items: pd.DataFrame | None) -> None:
         self.sentiment_ = sentiment_vector(items, self.item_ids_, self.sentiment_column)
 
-    def component_scores(self, rows: np.ndarray) -> dict[str, np.ndarray]:
-        """Each component's standardised scores for the user rows (the tuner reuses them)."""
+    def component_scores(
+        self, rows: np.ndarray, names: list[str] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Standardised scores of the named components (all by default) for the user rows."""
+        names = list(self.components_) if names is None else names
         return {
-            name: standardise_rows(model._checked_scores(rows), model.support_)
-            for name, model in self.components_.items()
+            name: standardise_rows(
+                self.components_[name]._checked_scores(rows),
+                self.components_[name].support_,
+            )
+            for name in names
         }
 
     def blend(
@@ -114,9 +120,9 @@ class HybridRecommender(BaseRecommender):
     ) -> np.ndarray:
         """Weighted sum of standardised component scores plus the sentiment prior."""
         weights = dict(self.weights or {}) if weights is None else dict(weights)
-        unknown = sorted(set(weights) - set(scores))
+        unknown = sorted(set(weights) - set(self.components_))
         if unknown:
-            raise ConfigError("weights", unknown, sorted(scores))
+            raise ConfigError("weights", unknown, sorted(self.components_))
         first = next(iter(scores.values()))
         total = np.zeros_like(first)
         for name, block in scores.items():
@@ -125,6 +131,10 @@ class HybridRecommender(BaseRecommender):
             self.sentiment_weight if sentiment_weight is None else sentiment_weight
         )
         return total + sentiment_weight * self.sentiment_[None, :]
+
+    def _zeros(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """No active component (sentiment only): a zero block to add the prior to."""
+        return {"_none": np.zeros((len(rows), self.n_items))}
 
     def active_support(self, weights: Mapping[str, float] | None = None) -> np.ndarray:
         """Items some component with a non-zero weight can score.
@@ -141,6 +151,8 @@ class HybridRecommender(BaseRecommender):
         return np.logical_or.reduce(active)
 
     def _scores(self, rows: np.ndarray) -> np.ndarray:
-        blended = self.blend(self.component_scores(rows))
+        weights = dict(self.weights or {})
+        active = [name for name in self.components_ if weights.get(name, 0.0)]
+        blended = self.blend(self.component_scores(rows, active) or self._zeros(rows))
         blended[:, ~self.active_support()] = -np.inf
         return blended

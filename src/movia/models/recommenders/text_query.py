@@ -114,6 +114,42 @@ def encode_texts(
     return np.asarray(vectors, dtype=np.float32)
 
 
+class WordVectorTable(Mapping):
+    """Word → vector, stored as one float32 matrix and an index (compact to pickle).
+
+    A dict of 50,000 small arrays pickles as 50,000 objects; this stores two.
+    """
+
+    def __init__(self, words: list[str], vectors: np.ndarray) -> None:
+        self.words = list(words)
+        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self._index = {word: i for i, word in enumerate(self.words)}
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        return self.vectors[self._index[word]]
+
+    def __iter__(self):  # noqa: ANN204 - Mapping protocol
+        return iter(self.words)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __getstate__(self) -> dict:
+        return {"words": self.words, "vectors": self.vectors}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["words"], state["vectors"])
+
+    @classmethod
+    def from_keyed_vectors(cls, keyed_vectors: Any, max_words: int) -> WordVectorTable:
+        """The ``max_words`` most frequent words of a gensim ``KeyedVectors`` (``model.wv``)."""
+        words = list(keyed_vectors.index_to_key[:max_words])
+        return cls(
+            words,
+            np.vstack([keyed_vectors[w] for w in words]) if words else np.zeros((0, 0)),
+        )
+
+
 @dataclass
 class EncodedQuery:
     """A request in the scorer's terms.

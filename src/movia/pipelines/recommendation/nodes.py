@@ -46,7 +46,11 @@ from movia.models.recommenders.selection import (
     build_hybrid,
     select_recommenders,
 )
-from movia.models.recommenders.text_query import QueryEncoder, encode_texts
+from movia.models.recommenders.text_query import (
+    QueryEncoder,
+    WordVectorTable,
+    encode_texts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -266,13 +270,10 @@ def _cold_start_model(
     ).fit(interactions, items)
 
 
-def _word_vectors(word2vec_model: Any, max_words: int) -> dict[str, np.ndarray] | None:
-    """The most frequent words of the NLP pipeline's Word2Vec (gensim ``wv``)."""
+def _word_vectors(word2vec_model: Any, max_words: int) -> WordVectorTable | None:
+    """The most frequent words of the NLP pipeline's Word2Vec (gensim ``wv``), if any."""
     wv = getattr(word2vec_model, "wv", None)
-    if wv is None:
-        return None
-    words = wv.index_to_key[:max_words]
-    return {word: np.asarray(wv[word], dtype=np.float32) for word in words}
+    return None if wv is None else WordVectorTable.from_keyed_vectors(wv, max_words)
 
 
 def evaluate_cold_start(

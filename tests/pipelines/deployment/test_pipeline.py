@@ -9,6 +9,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from mlflow.tracking import MlflowClient
 
 from movia.serving.inference import invoke, model_fn
 from movia.serving.model_files import extract_archive
@@ -54,6 +55,20 @@ def test_deployment_pipeline_packages_the_recommender(
     assert info["model_version"] == manifest["model_version"]
     assert "sentence-transformers==" in requirements and "torch" not in requirements
     assert info["has_sentiment"] is True and info["has_blurbs"] is True
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{kedro_project.path('mlflow.db')}")
+    (run,) = client.search_runs(
+        [client.get_experiment_by_name("movia").experiment_id],
+        filter_string="params.deployment.package.compresslevel = '1'",
+    )
+    logged = {
+        artifact.path
+        for artifact in client.list_artifacts(run.info.run_id, "deployment")
+    }
+    assert logged == {"deployment/model.tar.gz", "deployment/deployment_manifest.json"}
+    assert run.data.metrics["deployment.archive_mb"] == pytest.approx(
+        len(archive) / 1e6
+    )
 
     model = model_fn(extract_archive(archive, tmp_path / "model"))
     answer = json.loads(invoke(model, b'{"liked_titles": ["Toy Story"], "k": 5}'))

@@ -71,7 +71,7 @@ def package_model(
 
 def validate_model_package(
     model_archive: bytes, validation: dict[str, Any], sagemaker: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Load the saved archive through its own handler; describe it for the deploy step.
 
     Args:
@@ -80,9 +80,8 @@ def validate_model_package(
         sagemaker: The deployment target, recorded so the manifest says where it would go.
 
     Returns:
-        The deployment manifest (sha256, size, members, handler report, target), the same
-        manifest for MLflow's staging copy, and metrics for MLflow (archive size, load time,
-        slowest request).
+        The deployment manifest (sha256, size, members, handler report, target) and metrics
+        for MLflow (archive size, load time, slowest request).
     """
     report = validate_model_archive(
         model_archive, validation["requests"], validation["timeout_seconds"]
@@ -110,4 +109,4 @@ def validate_model_package(
         report["load_seconds"],
         slowest,
     )
-    return manifest, manifest, metrics
+    return manifest, metrics

@@ -41,11 +41,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:deployment.validation",
                     "params:deployment.sagemaker",
                 ],
-                outputs=[
-                    "deployment_manifest",
-                    "mlflow_deployment_manifest",
-                    "deployment_metrics",
-                ],
+                outputs=["deployment_manifest", "deployment_metrics"],
                 name="validate_model_package_node",
             ),
         ]

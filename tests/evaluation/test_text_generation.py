@@ -19,6 +19,7 @@ from movia.evaluation.text_generation import (
     label_control,
     margin_over_curve,
     self_bleu,
+    text_quality,
     token_nll,
     word_tokens,
 )
@@ -180,5 +181,21 @@ def test_curve_dominance_picks_the_best_gan_point() -> None:
     assert verdict == {
         "dominates": False,
         "margin": pytest.approx(-0.01),
+        "margin_se": 0.0,
         "temperature": 1.0,
     }
+    # 0.03 above the curve: dominance only if that exceeds twice the point's standard error
+    points[2]["bleu_4"] = 0.23
+    points[2]["bleu_4_se"] = 0.01
+    assert curve_dominance(points, [4])["bleu_4"]["dominates"] is True
+    points[2]["bleu_4_se"] = 0.02
+    assert curve_dominance(points, [4])["bleu_4"]["dominates"] is False
+
+
+def test_text_quality_reports_standard_errors() -> None:
+    references = ReferenceSet([word_tokens("the cat is on the mat")])
+    quality = text_quality(["the cat sat on the mat", "a dog"], references, [3])
+    # sentence BLEU-3: 0.5 and 0 (no unigram match); sample std 0.3536, n = 2
+    assert quality["bleu_3"] == pytest.approx(0.25)
+    assert quality["bleu_3_se"] == pytest.approx(math.sqrt(0.125) / math.sqrt(2))
+    assert quality["mean_words"] == 4.0

@@ -63,7 +63,7 @@ def plot_quality_diversity(metrics: dict[str, Any]) -> Figure:
                 "no GAN point placeable"
                 if margin is None
                 else f"best GAN margin {margin:+.3f} "
-                f"({'above' if verdict['dominates'] else 'below'} MLE)"
+                f"({'dominates' if verdict['dominates'] else 'does not dominate'} MLE)"
             ),
             fontsize=10,
         )
@@ -160,7 +160,14 @@ def build_generation_report(metrics: dict[str, Any]) -> str:
             "reviews/s",
         ],
     )
-    lines += ["", "## GAN vs MLE (Caccia et al.)", ""]
+    lines += [
+        "",
+        "## GAN vs MLE (Caccia et al.)",
+        "",
+        "A GAN point dominates when its BLEU exceeds the MLE temperature curve, interpolated"
+        " at the same self-BLEU, by more than twice its standard error.",
+        "",
+    ]
     for key, verdict in metrics["gan_vs_mle"].items():
         order = key.split("_")[1]
         if verdict["margin"] is None:
@@ -169,11 +176,14 @@ def build_generation_report(metrics: dict[str, Any]) -> str:
                 " it cannot be compared fairly."
             )
         else:
+            verdict_words = (
+                "it dominates" if verdict["dominates"] else "no GAN point dominates"
+            )
             lines.append(
-                f"- BLEU-{order}: best GAN point (T = {verdict['temperature']:g}) lies "
-                f"{abs(verdict['margin']):.4f} BLEU "
-                f"{'above' if verdict['dominates'] else 'below'} the MLE curve at the same "
-                f"self-BLEU — {'it dominates' if verdict['dominates'] else 'no GAN point dominates'}."
+                f"- BLEU-{order}: the best GAN point (T = {verdict['temperature']:g}) lies "
+                f"{verdict['margin']:+.4f} BLEU from the MLE curve at the same self-BLEU "
+                f"(2 standard errors: {2 * (verdict.get('margin_se') or 0.0):.4f}) — "
+                f"{verdict_words}."
             )
     lines += ["", "## Samples (first ones drawn, not selected)", ""]
     lines += _table(

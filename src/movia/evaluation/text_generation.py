@@ -132,22 +132,33 @@ def bleu_from_precisions(
     return penalty * math.exp(log_sum)
 
 
+def _sentence_bleus(
+    hypotheses: Sequence[Sequence[str]],
+    references: ReferenceSet,
+    orders: Sequence[int],
+    leave_out: bool,
+) -> dict[int, np.ndarray]:
+    """Sentence BLEU-n of every hypothesis, per order."""
+    scores = {order: np.zeros(len(hypotheses)) for order in orders}
+    for i, hypothesis in enumerate(hypotheses):
+        precisions, reference_length = references.precisions(
+            hypothesis, leave_out=leave_out
+        )
+        for order in orders:
+            scores[order][i] = bleu_from_precisions(
+                precisions, reference_length, len(hypothesis), order
+            )
+    return scores
+
+
 def _mean_bleu(
     hypotheses: Sequence[Sequence[str]],
     references: ReferenceSet,
     orders: Sequence[int],
     leave_out: bool,
 ) -> dict[int, float]:
-    totals = dict.fromkeys(orders, 0.0)
-    for hypothesis in hypotheses:
-        precisions, reference_length = references.precisions(
-            hypothesis, leave_out=leave_out
-        )
-        for order in orders:
-            totals[order] += bleu_from_precisions(
-                precisions, reference_length, len(hypothesis), order
-            )
-    return {order: totals[order] / len(hypotheses) for order in orders}
+    scores = _sentence_bleus(hypotheses, references, orders, leave_out)
+    return {order: float(values.mean()) for order, values in scores.items()}
 
 
 def _check_orders(orders: Sequence[int]) -> None:
@@ -279,14 +290,22 @@ def text_quality(
     """BLEU-n against the references, self-BLEU-n, distinct-1/2 and mean length of ``texts``.
 
     Returns:
-        ``bleu_<n>``, ``self_bleu_<n>`` for each order, ``distinct_1``, ``distinct_2`` and
-        ``mean_words``.
+        ``bleu_<n>`` with its standard error ``bleu_<n>_se`` (over the texts: how much the
+        mean would move with another draw of the same size), ``self_bleu_<n>`` for each
+        order, ``distinct_1``, ``distinct_2`` and ``mean_words``.
     """
-    quality = {f"bleu_{n}": v for n, v in bleu(texts, references, orders).items()}
+    _check_orders(orders)
+    if len(texts) < 2:
+        raise ConfigError("texts", len(texts), ["at least two texts"])
+    tokens = [word_tokens(t) for t in texts]
+    quality: dict[str, float] = {}
+    for order, values in _sentence_bleus(tokens, references, orders, False).items():
+        quality[f"bleu_{order}"] = float(values.mean())
+        quality[f"bleu_{order}_se"] = float(values.std(ddof=1) / math.sqrt(len(values)))
     quality |= {f"self_bleu_{n}": v for n, v in self_bleu(texts, orders).items()}
     quality["distinct_1"] = distinct_n(texts, 1)
     quality["distinct_2"] = distinct_n(texts, 2)
-    quality["mean_words"] = float(np.mean([len(word_tokens(t)) for t in texts]))
+    quality["mean_words"] = float(np.mean([len(t) for t in tokens]))
     return quality
 
 
@@ -504,10 +523,14 @@ def curve_dominance(
 ) -> dict[str, dict[str, Any]]:
     """Per BLEU order, the challenger's point furthest above the baseline's curve.
 
+    A margin only counts as dominance when it exceeds twice the challenger point's standard
+    error (``bleu_<n>_se``, when the points carry one): two generators that barely differ
+    otherwise "dominate" each other by sampling noise.
+
     Returns:
-        ``{"bleu_<n>": {"dominates", "margin", "temperature"}}``: ``margin`` is the BLEU
-        gap to the baseline curve at the same self-BLEU (see :func:`margin_over_curve`),
-        None when no challenger point can be placed against the curve.
+        ``{"bleu_<n>": {"dominates", "margin", "margin_se", "temperature"}}``: ``margin``
+        is the BLEU gap to the baseline curve at the same self-BLEU (see
+        :func:`margin_over_curve`), None when no challenger point can be placed against it.
     """
     result: dict[str, dict[str, Any]] = {}
     for order in orders:
@@ -516,7 +539,12 @@ def curve_dominance(
             for p in points
             if p["model"] == baseline
         ]
-        best: dict[str, Any] = {"dominates": False, "margin": None, "temperature": None}
+        best: dict[str, Any] = {
+            "dominates": False,
+            "margin": None,
+            "margin_se": None,
+            "temperature": None,
+        }
         for point in (p for p in points if p["model"] == challenger):
             margin = margin_over_curve(
                 (point[f"self_bleu_{order}"], point[f"bleu_{order}"]), curve
@@ -524,9 +552,11 @@ def curve_dominance(
             if margin is not None and (
                 best["margin"] is None or margin > best["margin"]
             ):
+                se = point.get(f"bleu_{order}_se", 0.0)
                 best = {
-                    "dominates": margin > 0,
+                    "dominates": margin > 2 * se,
                     "margin": margin,
+                    "margin_se": se,
                     "temperature": point["temperature"],
                 }
         result[f"bleu_{order}"] = best

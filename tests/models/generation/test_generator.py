@@ -116,3 +116,26 @@ def test_bad_training_input_fails_clearly(tiny_corpus, tiny_generator_params) ->
         _generator(tiny_generator_params).fit(texts, sentiments[:2])
     with pytest.raises(ConfigError, match="device='tpu'"):
         _generator(tiny_generator_params, device="tpu").fit(texts, sentiments)
+
+
+def test_tensorboard_and_checkpoint_are_written_where_asked(
+    tiny_corpus, tiny_generator_params, tmp_path
+) -> None:
+    from tensorboard.backend.event_processing.event_accumulator import (
+        EventAccumulator,
+    )
+
+    _generator(
+        tiny_generator_params,
+        epochs=2,
+        log_dir=str(tmp_path / "tb"),
+        checkpoint_dir=str(tmp_path / "checkpoints"),
+    ).fit(*tiny_corpus)
+    assert (tmp_path / "checkpoints" / "mle_last.pt").exists()
+    events = EventAccumulator(
+        str(tmp_path / "tb" / "mle"), size_guidance={"tensors": 0}
+    )
+    events.Reload()
+    assert "mle/samples/text_summary" in events.Tags()["tensors"]
+    steps = [event.step for event in events.Tensors("mle/samples/text_summary")]
+    assert steps == [1, 2]

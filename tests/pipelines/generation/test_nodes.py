@@ -129,3 +129,73 @@ def test_bad_requests(fitted, movies, ratings, classifier, test_parameters) -> N
     with pytest.raises(DataError, match="lower n_samples"):
         evaluate_generators(mle, gan, corpus, classifier, evaluation | {"n_samples": 4})
     assert isinstance(corpus, pd.DataFrame)
+
+
+def _point(
+    model: str, temperature: float | None, bleu: float, self_bleu: float
+) -> dict:
+    point = {"model": model, "temperature": temperature, "n_samples": 4}
+    for n in (2, 3, 4, 5):
+        point |= {f"bleu_{n}": bleu, f"bleu_{n}_se": 0.001, f"self_bleu_{n}": self_bleu}
+    return point | {
+        "distinct_1": 0.5,
+        "distinct_2": 0.9,
+        "label_control": 0.75,
+        "mean_words": 12.0,
+    }
+
+
+def test_report_and_figure_from_metrics() -> None:
+    from movia.evaluation.text_generation import curve_dominance
+    from movia.pipelines.generation.nodes import report_generation
+
+    points = [
+        _point("real", None, 0.2, 0.1),
+        _point("mle", 0.7, 0.4, 0.6),
+        _point("mle", 1.0, 0.2, 0.2),
+        _point("gan", 1.0, 0.35, 0.4),  # the MLE curve gives 0.3 at self-BLEU 0.4
+    ]
+    metrics = {
+        "bleu_orders": [2, 3, 4, 5],
+        "corpus": {
+            "n_train": 10,
+            "n_unlabelled": 0,
+            "n_held_out": 4,
+            "n_references": 6,
+        },
+        "models": {
+            "mle": {
+                "test_nll": 5.0,
+                "test_perplexity": 148.4,
+                "train_seconds": 60.0,
+                "n_train": 10,
+            },
+            "gan": {
+                "test_nll": 5.1,
+                "test_perplexity": 164.0,
+                "train_seconds": 90.0,
+                "n_train": 10,
+            },
+        },
+        "operating_points": points,
+        "gan_vs_mle": curve_dominance(points, [2, 3, 4, 5]),
+        "samples": [
+            {
+                "model": "gan",
+                "temperature": 1.0,
+                "sentiment": "pos",
+                "text": "a | b",
+                "classifier_score": 0.9,
+            }
+        ],
+    }
+    report, figure = report_generation(metrics)
+    assert "| real | — | 0.200 |" in report
+    assert "| mle | 0.7 | 0.400 |" in report
+    assert "lies +0.0500 BLEU from the MLE curve" in report and "it dominates" in report
+    assert "| gan | 1 | pos | 0.90 | a \\| b |" in report  # pipes escaped in samples
+    titles = [ax.get_title() for ax in figure.axes]
+    assert titles == [
+        "BLEU-4 vs self-BLEU-4: best GAN margin +0.050 (dominates MLE)",
+        "BLEU-5 vs self-BLEU-5: best GAN margin +0.050 (dominates MLE)",
+    ]

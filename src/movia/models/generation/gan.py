@@ -4,12 +4,14 @@ Why Gumbel-softmax rather than SeqGAN's policy gradient: SeqGAN needs Monte-Carl
 every prefix (``T x 16`` extra sequences per step), which a 2-core CPU cannot afford; the
 relaxation gives the generator a gradient from one rollout (Nie et al., 2019, "RelGAN").
 Stabilisers, all parameters: the discriminator is pre-trained against the MLE generator before
-the generator moves; the relativistic standard loss (Jolicoeur-Martineau, 2019) keeps
-gradients alive when the discriminator wins; the generator's loss mixes in the MLE loss on real
-text (``mle_weight``) so it cannot drift into a degenerate mode; the generator's learning rate
-is small next to MLE's; the Gumbel inverse temperature is annealed exponentially. A
-"mismatch" term teaches the discriminator that a real review paired with the *opposite*
-sentiment is worse than with its own, which is what pushes the generator towards label control.
+the generator moves (on nearly one-hot samples, ``inverse_temperature_end``, so it learns what
+the text says rather than how soft the relaxation is); the relativistic standard loss
+(Jolicoeur-Martineau, 2019) keeps gradients alive when the discriminator wins; the generator's
+loss mixes in the MLE loss on real text (``mle_weight``) so it cannot drift into a degenerate
+mode; the generator's learning rate is small next to MLE's; the Gumbel inverse temperature is
+annealed exponentially. A "mismatch" term teaches the discriminator that a real review paired
+with the *opposite* sentiment is worse than with its own, which is what pushes the generator
+towards label control.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import copy
 import logging
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -70,14 +72,31 @@ def discriminator_loss(
 ) -> torch.Tensor:
     """Real text should outscore generated text of the same requested sentiment, and its
     own label should outscore the opposite one (weighted by ``mismatch_weight``)."""
-    real = discriminator.forward_ids(batch.targets, batch.mask, batch.sentiments)
+    ids, mask, fake = _same_length(batch, fake)
+    real = discriminator.forward_ids(ids, mask, batch.sentiments)
     loss = _relativistic_loss(real, discriminator(fake, batch.sentiments))
     if mismatch_weight:
-        swapped = discriminator.forward_ids(
-            batch.targets, batch.mask, 1 - batch.sentiments
-        )
+        swapped = discriminator.forward_ids(ids, mask, 1 - batch.sentiments)
         loss = loss + mismatch_weight * _relativistic_loss(real, swapped)
     return loss
+
+
+def _same_length(
+    batch: Batch, fake: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Real ids, their mask and the fake rows zero-padded to one length.
+
+    Convolutions see the same amount of padding on both sides, so the discriminator cannot
+    tell real from generated text by length of padding alone.
+    """
+    from torch.nn import functional
+
+    width = max(batch.targets.shape[1], fake.shape[1])
+    real_pad = width - batch.targets.shape[1]
+    ids = functional.pad(batch.targets, (0, real_pad))
+    mask = functional.pad(batch.mask, (0, real_pad))
+    fake = functional.pad(fake, (0, 0, 0, width - fake.shape[1]))
+    return ids, mask, fake
 
 
 def adversarial_step(
@@ -102,7 +121,7 @@ def adversarial_step(
         discriminator: Trained in place.
         generator_optimizer: Optimiser over ``network``'s parameters.
         discriminator_optimizer: Optimiser over ``discriminator``'s parameters.
-        batch: Real texts with their conditions, padded to ``max_tokens``.
+        batch: Real texts with their conditions.
         max_tokens: Rollout length.
         inverse_temperature: Gumbel-softmax ``beta`` for this step.
         mle_weight: Weight of the MLE loss on ``batch`` in the generator's loss.
@@ -148,7 +167,8 @@ def adversarial_step(
         inverse_temperature=inverse_temperature,
         generator=generator,
     )
-    real_score = discriminator.forward_ids(batch.targets, batch.mask, batch.sentiments)
+    ids, mask, fake = _same_length(batch, fake)
+    real_score = discriminator.forward_ids(ids, mask, batch.sentiments)
     adversarial = _relativistic_loss(
         discriminator(fake, batch.sentiments), real_score.detach()
     )
@@ -295,18 +315,22 @@ class ReviewGAN(BaseEstimator):
                 rows = rng.choice(
                     len(corpus), min(self.batch_size, len(corpus)), replace=False
                 )
-                beta = annealed_inverse_temperature(
-                    step - self.pretrain_steps if adversarial else 0,
-                    self.steps,
-                    self.inverse_temperature_start,
-                    self.inverse_temperature_end,
+                beta = (
+                    annealed_inverse_temperature(
+                        step - self.pretrain_steps,
+                        self.steps,
+                        self.inverse_temperature_start,
+                        self.inverse_temperature_end,
+                    )
+                    if adversarial
+                    else self.inverse_temperature_end
                 )
                 losses = adversarial_step(
                     network,
                     discriminator,
                     g_optimizer,
                     d_optimizer,
-                    make_batch(corpus, rows, device=device, length=max_tokens),
+                    make_batch(corpus, rows, device=device),
                     max_tokens=max_tokens,
                     inverse_temperature=beta,
                     mle_weight=self.mle_weight,
@@ -316,7 +340,7 @@ class ReviewGAN(BaseEstimator):
                     generator=noise,
                 )
                 history.append({"step": step + 1, "beta": beta, **losses})
-                self._log_step(writer, history[-1], generator, network, corpus, device)
+                self._log_step(writer, history[-1], generator, network)
                 if (step + 1) % self.sample_every == 0 or step + 1 == total:
                     save_checkpoint(
                         self.checkpoint_dir,
@@ -351,38 +375,27 @@ class ReviewGAN(BaseEstimator):
 
     def _log_step(
         self,
-        writer: object,
+        writer: Any,
         row: dict[str, float],
         generator: ReviewGenerator,
         network: ConditionalGRU,
-        corpus: object,
-        device: torch.device,
     ) -> None:
         """Losses every step; a few decoded samples every ``sample_every`` steps."""
         if writer is None:
             return
-        import torch
-
-        from movia.models.generation.sampling import sample_ids
+        from movia.models.generation.sampling import write_text_samples
 
         step = int(row["step"])
         for name, value in row.items():
             if name != "step":
-                writer.add_scalar(f"gan/{name}", value, step)  # type: ignore[attr-defined]
-        if step % self.sample_every:
-            return
-        sentiments = torch.tensor([0, 1, 0, 1], device=device)
-        genres = torch.zeros((4, corpus.genres.shape[1]), device=device)  # type: ignore[attr-defined]
-        network.eval()
-        with torch.no_grad():
-            ids = sample_ids(
+                writer.add_scalar(f"gan/{name}", value, step)
+        if step % self.sample_every == 0:
+            write_text_samples(
+                writer,
+                "gan/samples",
+                step,
                 network,
-                network.condition(sentiments, genres),
+                generator.tokenizer_.decode,
                 max_tokens=generator.max_tokens,
+                n_genres=len(generator.genres_),
             )
-        texts = generator.tokenizer_.decode(ids.cpu().tolist())
-        lines = [
-            f"{'pos' if s else 'neg'}: {t}"
-            for s, t in zip([0, 1, 0, 1], texts, strict=True)
-        ]
-        writer.add_text("gan/samples", "  \n".join(lines), step)  # type: ignore[attr-defined]

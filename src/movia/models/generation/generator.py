@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
@@ -138,6 +139,7 @@ class ReviewGenerator(BaseEstimator):
         """
         from movia.models.generation.mle import train_mle
         from movia.models.generation.network import ConditionalGRU
+        from movia.models.generation.sampling import write_text_samples
 
         check_aligned(texts, sentiments=sentiments, genres=genres)
         if self.max_tokens < 2:
@@ -172,6 +174,17 @@ class ReviewGenerator(BaseEstimator):
                 rng=np.random.default_rng(self.random_state),
                 writer=writer,
                 checkpoint_dir=self.checkpoint_dir,
+                on_epoch_end=None
+                if writer is None
+                else partial(
+                    write_text_samples,
+                    writer,
+                    "mle/samples",
+                    network=network,
+                    decode=self.tokenizer_.decode,
+                    max_tokens=self.max_tokens,
+                    n_genres=len(self.genres_),
+                ),
             )
         if writer is not None:
             writer.close()

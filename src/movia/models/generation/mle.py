@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,11 +53,14 @@ def train_mle(
     rng: np.random.Generator,
     writer: SummaryWriter | None = None,
     checkpoint_dir: str | None = None,
+    on_epoch_end: Callable[[int], None] | None = None,
 ) -> list[dict[str, float]]:
     """Train ``network`` in place with Adam; one history row per epoch.
 
     The learning rate decays linearly to a tenth over the run: a short CPU budget leaves no
     room for a plateau schedule, and the late small steps are where NLL keeps improving.
+
+    ``on_epoch_end(epoch)`` runs after each epoch (the generator logs samples there).
 
     Returns:
         Rows with ``epoch``, ``train_nll`` (mean per token over the epoch) and ``seconds``.
@@ -106,6 +110,8 @@ def train_mle(
             "mle_last",
             {"epoch": epoch, "network": network.state_dict(), "history": history},
         )
+        if on_epoch_end is not None:
+            on_epoch_end(epoch)
     network.eval()
     return history
 

@@ -6,6 +6,9 @@ Both run the whole batch one token at a time and stop early once every sequence 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import torch
 from torch.nn import functional
 
@@ -73,8 +76,9 @@ def gumbel_rollout(
     discriminator sees the same padding as in real text.
 
     Returns:
-        ``soft`` ``(batch, max_tokens, vocab)`` relaxed one-hots (zero after ``[EOS]``) and
-        ``hard`` ``(batch, max_tokens)`` token ids (``[PAD]`` after ``[EOS]``).
+        ``soft`` ``(batch, time, vocab)`` relaxed one-hots (zero after ``[EOS]``) and ``hard``
+        ``(batch, time)`` token ids (``[PAD]`` after ``[EOS]``); ``time <= max_tokens`` stops
+        once every sequence has ended.
     """
     batch = len(condition)
     device = condition.device
@@ -93,4 +97,40 @@ def gumbel_rollout(
         soft_steps.append(functional.softmax(inverse_temperature * noisy, -1) * keep)
         hard_steps.append(token.masked_fill(~keep, PAD_ID))
         alive = alive & (token.squeeze(1) != EOS_ID)
+        if not bool(alive.any()):
+            break  # every sequence has ended: the rest would be padding
     return torch.stack(soft_steps, dim=1), torch.cat(hard_steps, dim=1)
+
+
+def write_text_samples(
+    writer: Any,
+    tag: str,
+    step: int,
+    network: ConditionalGRU,
+    decode: Callable[[Sequence[Sequence[int]]], list[str]],
+    *,
+    max_tokens: int,
+    n_genres: int,
+) -> None:
+    """Write two negative and two positive samples (T = 1, no genre) to TensorBoard as text.
+
+    Seeded by ``step`` through a local generator, so logging never shifts training's
+    randomness.
+    """
+    device = next(network.parameters()).device
+    sentiments = torch.tensor([0, 1, 0, 1], device=device)
+    genres = torch.zeros((4, n_genres), device=device)
+    was_training = network.training
+    network.eval()
+    generator = torch.Generator(device=device).manual_seed(step)
+    ids = sample_ids(
+        network,
+        network.condition(sentiments, genres),
+        max_tokens=max_tokens,
+        generator=generator,
+    )
+    network.train(was_training)
+    texts = decode(ids.cpu().tolist())
+    labels = ["neg", "pos", "neg", "pos"]
+    lines = [f"{label}: {text}" for label, text in zip(labels, texts, strict=True)]
+    writer.add_text(tag, "  \n".join(lines), step)

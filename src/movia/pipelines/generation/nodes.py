@@ -333,28 +333,6 @@ def report_generation(generation_metrics: dict[str, Any]) -> tuple[str, Figure]:
     )
 
 
-def stage_generation_mlflow_artifacts(
-    generator_mle: ReviewGenerator,
-    generator_gan: ReviewGenerator,
-    generation_metrics: dict[str, Any],
-    generation_report: str,
-) -> tuple[ReviewGenerator, ReviewGenerator, dict[str, Any], str, Figure]:
-    """Hand the run's models and reports, unchanged, to the datasets that log them to MLflow.
-
-    Kedro 1.7 refuses a versioned dataset wrapped in kedro-mlflow's ``MlflowArtifactDataset``
-    (``VersionAlreadyExistsError``), so the versioned entries stay plain and this node passes
-    the same objects to unversioned MLflow artifact datasets: every run logs them. The figure
-    is drawn again from the metrics, because a saved Matplotlib figure cannot be loaded back.
-    """
-    return (
-        generator_mle,
-        generator_gan,
-        generation_metrics,
-        generation_report,
-        plot_quality_diversity(generation_metrics),
-    )
-
-
 def write_generated_reviews(
     generator_mle: ReviewGenerator,
     generator_gan: ReviewGenerator,

@@ -7,7 +7,6 @@ from movia.pipelines.generation.nodes import (
     build_generation_corpus,
     evaluate_generators,
     report_generation,
-    stage_generation_mlflow_artifacts,
     train_generator_gan,
     train_generator_mle,
     write_generated_reviews,
@@ -53,23 +52,6 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs="generation_metrics",
                 outputs=["generation_report", "generation_quality_diversity_plot"],
                 name="report_generation_node",
-            ),
-            Node(
-                func=stage_generation_mlflow_artifacts,
-                inputs=[
-                    "generator_mle",
-                    "generator_gan",
-                    "generation_metrics",
-                    "generation_report",
-                ],
-                outputs=[
-                    "mlflow_generator_mle",
-                    "mlflow_generator_gan",
-                    "mlflow_generation_metrics",
-                    "mlflow_generation_report",
-                    "mlflow_generation_quality_diversity_plot",
-                ],
-                name="stage_generation_mlflow_artifacts_node",
             ),
             Node(
                 func=write_generated_reviews,

@@ -301,6 +301,8 @@ def test_prometheus_metrics_use_route_templates(client: httpx.Client) -> None:
     assert 'route="/endpoints/{name}/invocations"' in text
     assert 'route="unmatched"' in text and "/some/random/path" not in text
     assert "movia_http_request_duration_seconds_bucket" in text
+    assert 'movia_answer_cache_lookups_total{result="hit"}' in text
+    assert "movia_answer_cache_entries" in text
 
 
 def test_page_and_assets_are_local_and_locked_down(client: httpx.Client) -> None:

@@ -108,8 +108,10 @@ def create_app(settings: ServingSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         events = EventStore(settings.event_store or ":memory:")
+        model = model_fn(settings.model_dir)
+        metrics.watch_cache(model.cache)
         app.state.serving = ServingState(
-            model=model_fn(settings.model_dir),
+            model=model,
             events=events,
             settings=settings,
             metrics=metrics,

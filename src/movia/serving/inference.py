@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from movia.errors import ConfigError, ResourceMissingError, UnknownIdError
+from movia.serving.answer_cache import AnswerCache
 from movia.serving.request_errors import (
     InvalidFieldsError,
     MalformedBodyError,
@@ -54,6 +56,8 @@ from movia.serving.schemas import (
 logger = logging.getLogger(__name__)
 
 JSON = "application/json"
+ENV_CACHE_SIZE = "MOVIA_ANSWER_CACHE"
+DEFAULT_CACHE_SIZE = 2048
 # The synchronous payload limit of Lambda and (historically) SageMaker real-time endpoints.
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024
 RECOMMENDER_DIR = "recommendation"
@@ -101,6 +105,7 @@ class ServingModel:
         sentiment: Review sentiment by movie id (empty without the sentiment pipeline).
         blurbs: Machine-written blurb by movie id (empty without the generation pipeline).
         info: The rest of ``model_info.json``.
+        cache: Answers already computed (see :mod:`movia.serving.answer_cache`).
     """
 
     recommender: Recommender
@@ -112,6 +117,7 @@ class ServingModel:
     sentiment: Mapping[int, SentimentOut] = field(default_factory=dict)
     blurbs: Mapping[int, BlurbOut] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict)
+    cache: AnswerCache = field(default_factory=AnswerCache)
 
 
 # --- model_fn --------------------------------------------------------------------------------
@@ -168,11 +174,22 @@ def _sentiment_out(row: Mapping[str, Any], score_key: str) -> SentimentOut:
     )
 
 
+def _cache_size() -> int:
+    value = os.environ.get(ENV_CACHE_SIZE, str(DEFAULT_CACHE_SIZE))
+    try:
+        return max(0, int(value))
+    except ValueError as err:
+        raise ConfigError(
+            ENV_CACHE_SIZE, value, ["a whole number of answers (0 = off)"]
+        ) from err
+
+
 def model_fn(model_dir: str | Path, context: object | None = None) -> ServingModel:
     """Load a model directory (SageMaker passes ``/opt/ml/model``).
 
     The sentence model for free-text requests is loaded here (``warm_up``), so the first
-    visitor who types a sentence does not wait seconds for it.
+    visitor who types a sentence does not wait seconds for it. ``MOVIA_ANSWER_CACHE`` (read
+    here, when the process starts) sets how many answers are kept (default 2048, 0 = off).
 
     Args:
         model_dir: The unpacked ``model.tar.gz``.
@@ -204,6 +221,7 @@ def model_fn(model_dir: str | Path, context: object | None = None) -> ServingMod
         sentiment=load_sentiment(root / SENTIMENT_FILE),
         blurbs=load_blurbs(root / BLURBS_FILE),
         info=info,
+        cache=AnswerCache(_cache_size()),
     )
     logger.info(
         "loaded model %s from %s: %d users, %d movies, sentiment for %d, blurbs for %d",
@@ -350,30 +368,49 @@ def predict_fn(data: RecommendRequest, model: ServingModel) -> RecommendationsOu
         )
     # k means "up to k", as in every recommender here: a small catalogue answers with all it has.
     k = min(data.k, model.max_k) if model.max_k else data.k
-    try:
-        if data.user_id is not None:
-            rows = model.recommender.recommend_user(
-                data.user_id, k=k, exclude_seen=data.exclude_seen
-            )
-        else:
-            rows = model.recommender.recommend_from_preferences(
-                liked_titles=data.liked_titles,
-                disliked_titles=data.disliked_titles,
-                genres=data.genres,
-                text=data.text,
-                lang=data.lang,
-                k=k,
-            )
-    except UnknownIdError as err:
-        raise InvalidFieldsError(_unknown_id_fields(err, data)) from err
-    except ConfigError as err:
-        raise InvalidFieldsError([(err.name, str(err))]) from err
+    key = (
+        data.user_id,
+        data.exclude_seen,
+        tuple(data.liked_titles),
+        tuple(data.disliked_titles),
+        tuple(data.genres),
+        data.text,
+        data.lang,
+        k,
+    )
+    items = model.cache.get(key)
+    if items is None:
+        items = tuple(_item(row, model) for row in _recommend(data, k, model))
+        model.cache.put(key, items)
     return RecommendationsOut(
         request_id=uuid.uuid4().hex,
         mode=data.mode,
         model_version=model.version,
-        items=[_item(row, model) for row in rows],
+        items=list(items),
     )
+
+
+def _recommend(
+    data: RecommendRequest, k: int, model: ServingModel
+) -> list[dict[str, Any]]:
+    """The recommender's rows; its unknown ids and bad values become field errors."""
+    try:
+        if data.user_id is not None:
+            return model.recommender.recommend_user(
+                data.user_id, k=k, exclude_seen=data.exclude_seen
+            )
+        return model.recommender.recommend_from_preferences(
+            liked_titles=data.liked_titles,
+            disliked_titles=data.disliked_titles,
+            genres=data.genres,
+            text=data.text,
+            lang=data.lang,
+            k=k,
+        )
+    except UnknownIdError as err:
+        raise InvalidFieldsError(_unknown_id_fields(err, data)) from err
+    except ConfigError as err:
+        raise InvalidFieldsError([(err.name, str(err))]) from err
 
 
 def search_titles(

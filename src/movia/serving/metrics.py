@@ -8,6 +8,8 @@ share one label, so a fuzzer cannot grow the label set without bound.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -15,6 +17,10 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from movia.serving.answer_cache import AnswerCache
 
 # Buckets around the serving goal (p99 <= 20 ms) with room for slow outliers.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
@@ -51,6 +57,10 @@ class ServingMetrics:
             registry=self.registry,
         )
 
+    def watch_cache(self, cache: AnswerCache) -> None:
+        """Expose the answer cache's hits, misses and size (read at scrape time)."""
+        self.registry.register(_CacheCollector(cache))
+
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
         """Record one finished HTTP request."""
         self.requests.labels(route, method, str(status)).inc()
@@ -59,3 +69,23 @@ class ServingMetrics:
     def render(self) -> tuple[bytes, str]:
         """The exposition text and its content type."""
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+class _CacheCollector(Collector):
+    """Reads :class:`AnswerCache` counters when Prometheus scrapes, so requests pay nothing."""
+
+    def __init__(self, cache: AnswerCache) -> None:
+        self.cache = cache
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        lookups = CounterMetricFamily(
+            "movia_answer_cache_lookups",
+            "Answer cache lookups by result.",
+            labels=["result"],
+        )
+        lookups.add_metric(["hit"], self.cache.hits)
+        lookups.add_metric(["miss"], self.cache.misses)
+        yield lookups
+        yield GaugeMetricFamily(
+            "movia_answer_cache_entries", "Answers held.", value=len(self.cache)
+        )

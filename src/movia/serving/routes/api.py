@@ -12,8 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from movia.serving.deps import ModelDep, StateDep
-from movia.serving.inference import JSON, predict_fn, search_titles
+from movia.serving.inference import JSON, search_titles
 from movia.serving.routes.openapi_docs import ERROR_RESPONSES
+from movia.serving.scheduling import predict
 from movia.serving.schemas import (
     MAX_QUERY_CHARS,
     MAX_SEARCH_RESULTS,
@@ -39,11 +40,11 @@ _BODY_ERRORS = {code: ERROR_RESPONSES[code] for code in (400, 413, 422)}
 async def recommend(request: WebRecommendRequest, state: StateDep) -> Response:
     """Answer, then log what was shown so feedback can be attributed to this variant.
 
-    ``async`` with the work inline (as in the contract routes): cheaper than a thread hop. The
-    answer is already a validated :class:`RecommendationsOut`, so it is serialised once, by
+    Cheap requests run inline, those with free text on the thread pool (see
+    :mod:`movia.serving.scheduling`). The answer is already a validated :class:`RecommendationsOut`, so it is serialised once, by
     pydantic, instead of being re-validated by FastAPI's response model.
     """
-    answer = predict_fn(request, state.model)
+    answer = await predict(request, state.model)
     state.events.record_impressions(
         answer.request_id,
         [item.movie_id for item in answer.items],

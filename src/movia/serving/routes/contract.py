@@ -17,9 +17,10 @@ from fastapi import APIRouter, Request, Response
 
 from movia.errors import MoviaError
 from movia.serving.deps import ModelDep, ServingState, StateDep
-from movia.serving.inference import JSON, invoke
-from movia.serving.request_errors import error_body, status_for
+from movia.serving.inference import JSON, accepts_json, input_fn, output_fn
+from movia.serving.request_errors import NotAcceptableError, error_body, status_for
 from movia.serving.routes.openapi_docs import ERROR_RESPONSES, raw_json_body
+from movia.serving.scheduling import predict
 from movia.serving.schemas import RecommendationsOut, RecommendRequest
 from movia.serving.settings import ServingSettings
 
@@ -36,15 +37,12 @@ async def ping(model: ModelDep) -> dict[str, str]:
 
 
 async def _invoke(request: Request, state: ServingState) -> bytes:
-    """Run the handler inline: a recommendation takes about a millisecond of CPU, less than a
-    thread-pool hop, and the GIL would serialise a pool of them anyway."""
-    body = await request.body()
-    answer = invoke(
-        state.model,
-        body,
-        request.headers.get("content-type"),
-        request.headers.get("accept"),
-    )
+    """``input_fn`` → ``predict_fn`` → ``output_fn`` on the raw body, as SageMaker chains them."""
+    accept = request.headers.get("accept")
+    if not accepts_json(accept):
+        raise NotAcceptableError(f"cannot answer in {accept!r}; accept {JSON} (or */*)")
+    data = input_fn(await request.body(), request.headers.get("content-type"))
+    answer = output_fn(await predict(data, state.model), accept)
     state.metrics.recommendations.labels("invocation").inc()
     return answer
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from mlflow.tracking import MlflowClient
 
 from movia.pipelines.nlp import create_pipeline
 from tests.conftest import REPO
@@ -122,3 +123,19 @@ def test_run_on_conf_test_writes_every_contract_output(kedro_project) -> None:
     )
     assert events
     assert isinstance(catalog.load("tags"), pd.DataFrame)
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{kedro_project.path('mlflow.db')}")
+    (run,) = client.search_runs(
+        [client.get_experiment_by_name("movia").experiment_id],
+        filter_string="params.nlp.word2vec.vector_size = '32'",
+    )
+    logged = {a.path for a in client.list_artifacts(run.info.run_id, "nlp")}
+    assert logged == {
+        "nlp/word2vec_model.pkl",
+        "nlp/nlp_comparison_report.json",
+        "nlp/nlp_comparison_report.md",
+        "nlp/nlp_comparison_plot.png",
+    }
+    metrics = run.data.metrics
+    assert metrics["nlp.opinion_pairs"] == len(pairs)
+    assert metrics["nlp.ud.GSD test.uas"] == pytest.approx(parser["GSD test"]["uas"])

@@ -8,12 +8,17 @@ Results come back in input order.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import TypeVar
 
 from tqdm.auto import tqdm
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -23,6 +28,12 @@ def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:
     """Consecutive slices of at most ``size`` items."""
     size = max(1, int(size))
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _spawn_can_start() -> bool:
+    """Spawned workers re-import ``__main__`` from its file: impossible for ``python -`` (stdin)."""
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or Path(main_file).exists()
 
 
 def map_chunks(
@@ -36,6 +47,14 @@ def map_chunks(
     progress = tqdm(total=len(chunks), desc=desc, unit="chunk", disable=None)
     results: list[R] = []
     with progress:
+        if n_process > 1 and not _spawn_can_start():
+            logger.warning(
+                "__main__ has no importable file (%s): processing in this process instead of %d"
+                " workers",
+                sys.modules["__main__"].__file__,
+                n_process,
+            )
+            n_process = 1
         if n_process <= 1 or len(chunks) <= 1:
             for chunk in chunks:
                 results.append(func(chunk))

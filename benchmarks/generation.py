@@ -1,7 +1,7 @@
 """Review generation: the GAN beside its MLE baseline, both swept over temperatures, one run.
 
 Runs ``kedro run --pipeline generation --env full`` (the benchmark recipe; set
-``MOVIA_GENERATION_BENCH_ENV=base`` for the default run), then reads that run's
+``MOVIA_BENCH_ENV=base`` for the default run), then reads that run's
 ``generation_metrics`` and times generation on the CPU with the saved generators. Label control
 needs the sentiment pipeline's ``sentiment_baseline_model``: run the sentiment pipeline (or its
 benchmark) first. Goals from the issue: label control >= 90 %, a GAN point above the MLE
@@ -45,9 +45,12 @@ def cpu_reviews_per_second(generator_file: Path) -> float:
 
 
 def run() -> dict:
-    env = os.environ.get("MOVIA_GENERATION_BENCH_ENV", "full")
+    env = os.environ.get("MOVIA_BENCH_ENV", "full")
     kedro = str(Path(sys.executable).with_name("kedro"))
-    pipeline = measure_command([kedro, "run", "--pipeline", "generation", "--env", env])
+    command = [kedro, "run", "--pipeline", "generation"]
+    if env != "base":  # base is the default run: no --env, like `kedro run`
+        command += ["--env", env]
+    pipeline = measure_command(command)
     metrics = json.loads(
         _latest(ROOT / "data/08_reporting/generation_metrics.json").read_text()
     )

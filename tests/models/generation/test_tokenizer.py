@@ -56,6 +56,15 @@ def test_special_tokens_have_fixed_ids_and_eos_ends_decoding(
     assert tokenizer.decode([[BOS_ID, *ids, EOS_ID, *ids, PAD_ID]]) == ["great film"]
 
 
+def test_decoded_text_stays_on_one_line(tokenizer: SubwordTokenizer) -> None:
+    vocab = tokenizer.tokenizer_.get_vocab()
+    newline, tab = vocab["Ċ"], vocab["ĉ"]  # byte-level symbols of "\n" and "\t"
+    great = tokenizer.encode(["great"])[0]
+    assert tokenizer.decode([[*great, newline, tab, *great, newline]]) == [
+        "great great"
+    ]
+
+
 def test_vocabulary_merges_frequent_words(tokenizer: SubwordTokenizer) -> None:
     assert 260 < tokenizer.vocab_size_ <= 400  # 256 bytes + 4 specials + merges
     # every word of this phrase is frequent in the corpus: one token each, space included

@@ -9,6 +9,7 @@ clean-up and lower-casing below), which WordPiece's ``##`` merges and spacing ru
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Self
 
@@ -35,6 +36,14 @@ def normalise_review(text: object) -> str:
     IMDB) become spaces because the generated blurbs are single paragraphs.
     """
     return " ".join(clean_review_text(text).lower().split())
+
+
+def _one_line(text: str) -> str:
+    """Control characters to spaces, runs of whitespace folded, ends trimmed."""
+    visible = "".join(
+        " " if unicodedata.category(char) == "Cc" else char for char in text
+    )
+    return " ".join(visible.split())
 
 
 class SubwordTokenizer(BaseEstimator):
@@ -84,10 +93,15 @@ class SubwordTokenizer(BaseEstimator):
         return [encoding.ids for encoding in encodings]
 
     def decode(self, ids: Sequence[Sequence[int]]) -> list[str]:
-        """Texts of id sequences; special tokens are dropped, ``[EOS]`` ends a sequence."""
+        """Texts of id sequences; special tokens are dropped, ``[EOS]`` ends a sequence.
+
+        Byte-level BPE can emit any byte, so a sampled sequence may hold line breaks or other
+        control characters that no training text had; they become single spaces, keeping
+        every text on one line (a CSV row, a blurb on the page).
+        """
         check_is_fitted(self)
         cut = []
         for sequence in ids:
             tokens = list(sequence)
             cut.append(tokens[: tokens.index(EOS_ID)] if EOS_ID in tokens else tokens)
-        return [text.strip() for text in self.tokenizer_.decode_batch(cut)]
+        return [_one_line(text) for text in self.tokenizer_.decode_batch(cut)]

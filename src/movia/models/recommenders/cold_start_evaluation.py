@@ -15,6 +15,7 @@ Two honest checks, both on data the cold-start scorer never saw:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ def evaluate_revealed_users(
     like_threshold: float = 4.0,
     dislike_threshold: float = 2.0,
     metrics: Iterable[str] = ("ndcg@k", "precision@k", "recall@k", "hit_rate@k"),
+    weights: Mapping[str, float] | None = None,
 ) -> dict[str, dict[str, float]]:
     """Cold-start lists vs the popularity list for held-out users.
 
@@ -53,7 +55,7 @@ def evaluate_revealed_users(
             liked = mine[
                 ITEM_ID
             ].tolist()  # lukewarm ratings: they still chose these films
-        recs = cold_start.recommend(liked, disliked, k=k)
+        recs = cold_start.recommend(liked, disliked, k=k, weights=weights)
         rows_cold.append(recs[[ITEM_ID, SCORE]].assign(**{USER_ID: user}))
         seen = set(mine[ITEM_ID])
         top = popular[~popular[ITEM_ID].isin(seen)].nlargest(k, SCORE)
@@ -123,3 +125,60 @@ def evaluate_text_queries(
     report = {name: float(np.mean(values)) for name, values in scores.items()}
     report["n_queries"] = float(len(queries))
     return report
+
+
+def select_cold_start_weights(
+    cold_start: ColdStartRecommender,
+    warm: pd.DataFrame,
+    items: pd.DataFrame,
+    grid: Mapping[str, Iterable[float]],
+    holdout: Mapping[str, Any],
+    k: int = 10,
+    like_threshold: float = 4.0,
+    dislike_threshold: float = 2.0,
+    metric: str = "ndcg@k",
+) -> tuple[dict[str, float], pd.DataFrame]:
+    """Choose the rating-driven signal weights (``cf``, ``content``, ``popularity`` ...) on
+    validation users held out from the *training* users, so the test cold users stay unseen.
+
+    Args:
+        cold_start: Unfitted scorer (its other weights are kept).
+        warm: Training interactions of warm users.
+        items: Catalogue.
+        grid: Signal → candidate weights; every combination is tried.
+        holdout: ``fraction``, ``n_revealed``, ``min_test``, ``seed`` for :func:`holdout_users`.
+
+    Returns:
+        The best weights and a table of every combination's validation score.
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import ParameterGrid
+
+    from movia.evaluation.splitters import holdout_users
+
+    rest, revealed, hidden = holdout_users(
+        warm,
+        fraction=holdout["fraction"],
+        n_revealed=holdout["n_revealed"],
+        min_test=holdout["min_test"],
+        seed=holdout["seed"],
+    )
+    model = clone(cold_start).fit(rest, items)
+    rows, points = [], []
+    for weights in ParameterGrid({name: list(values) for name, values in grid.items()}):
+        report = evaluate_revealed_users(
+            model,
+            revealed,
+            hidden,
+            k,
+            like_threshold,
+            dislike_threshold,
+            [metric],
+            weights,
+        )["cold_start"]
+        value = report[metric.replace("@k", f"@{k}")]
+        rows.append({**weights, metric: value})
+        points.append(dict(weights))
+    table = pd.DataFrame(rows)
+    best = points[int(np.argmax(table[metric].to_numpy()))]
+    return {name: float(value) for name, value in best.items()}, table

@@ -38,6 +38,7 @@ from movia.models.recommenders import (
 from movia.models.recommenders.cold_start_evaluation import (
     evaluate_revealed_users,
     evaluate_text_queries,
+    select_cold_start_weights,
 )
 from movia.models.recommenders.item_features import as_list
 from movia.models.recommenders.item_text import build_item_texts, vectors_column
@@ -148,6 +149,7 @@ def embed_items(
         embeddings["model"],
         batch_size=embeddings["batch_size"],
         show_progress=embeddings.get("show_progress", False),
+        max_seq_length=embeddings.get("max_seq_length"),
     )
     minilm = pd.Series(list(vectors), index=order).reindex(item_texts.index)
     word2vec = movie_vectors_word2vec.set_index("movie_id")["vector"]
@@ -204,10 +206,33 @@ def split_interactions(
 
 
 def tune_recommenders(
-    interactions_train: pd.DataFrame, items: pd.DataFrame, tuning: dict
+    interactions_train: pd.DataFrame,
+    items: pd.DataFrame,
+    tuning: dict,
+    split: dict,
+    cold_start: dict,
 ) -> dict[str, Any]:
-    """Hyper-parameters and blend weights chosen on a validation split of the training data."""
-    return select_recommenders(interactions_train, items, tuning)
+    """Hyper-parameters, blend weights and cold-start weights, all chosen on validation data
+    carved from the training split (validation users for cold start are training users)."""
+    choices = select_recommenders(interactions_train, items, tuning)
+    holdout = {**split["cold_start"], "seed": split["random_state"] + 1}
+    weights, table = select_cold_start_weights(
+        _cold_start_estimator(choices, cold_start),
+        interactions_train,
+        items,
+        tuning["cold_start_weights"],
+        holdout,
+        cold_start["k"],
+        cold_start["like_threshold"],
+        cold_start["dislike_threshold"],
+        tuning["metric"],
+    )
+    choices["cold_start"] = {
+        "weights": weights,
+        "validation": float(table[tuning["metric"]].max()),
+    }
+    logger.info("cold start: chose %s", weights)
+    return choices
 
 
 def evaluate_recommenders(
@@ -258,16 +283,25 @@ def evaluate_recommenders(
     )
 
 
-def _cold_start_model(
-    interactions: pd.DataFrame, items: pd.DataFrame, choices: dict, cold_start: dict
-) -> ColdStartRecommender:
+def _cold_start_estimator(choices: dict, cold_start: dict) -> ColdStartRecommender:
+    """The unfitted cold-start scorer: EASE as chosen, weights from parameters and tuning."""
+    weights = {
+        **cold_start["weights"],
+        **choices.get("cold_start", {}).get("weights", {}),
+    }
     return ColdStartRecommender(
         cf=EASERecommender(**choices["ease"]),
         n_neighbors=cold_start["n_neighbors"],
-        weights=cold_start["weights"],
+        weights=weights,
         embedding_column="minilm",
         word_embedding_column="word2vec",
-    ).fit(interactions, items)
+    )
+
+
+def _cold_start_model(
+    interactions: pd.DataFrame, items: pd.DataFrame, choices: dict, cold_start: dict
+) -> ColdStartRecommender:
+    return _cold_start_estimator(choices, cold_start).fit(interactions, items)
 
 
 def _word_vectors(word2vec_model: Any, max_words: int) -> WordVectorTable | None:

@@ -69,7 +69,13 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=tune_recommenders,
-                inputs=["interactions_train", "items", "params:recommendation.tuning"],
+                inputs=[
+                    "interactions_train",
+                    "items",
+                    "params:recommendation.tuning",
+                    "params:recommendation.split",
+                    "params:recommendation.cold_start",
+                ],
                 outputs="recommender_choices",
                 name="tune_recommenders_node",
             ),

@@ -185,3 +185,11 @@ def test_review_gan_rejects_negative_steps(tiny_corpus, tiny_generator_params) -
     ).fit(*tiny_corpus)
     with pytest.raises(ConfigError, match="steps=-1"):
         ReviewGAN(steps=-1, device="cpu").fit(*tiny_corpus, generator=mle)
+
+
+def test_review_gan_estimator_contract() -> None:
+    from sklearn.base import clone
+
+    gan = ReviewGAN(steps=7, filter_sizes=(2, 3))
+    assert not [name for name in vars(gan) if name.endswith("_")]
+    assert clone(gan).get_params() == gan.get_params()

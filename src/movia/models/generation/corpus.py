@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Self
 
+import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
@@ -174,3 +175,61 @@ def cut_reviews(
         )
         for text, label in zip(texts, labels, strict=True)
     ]
+
+
+WINDOW_COLUMNS = ["review_id", "movie_id", "split", "sentiment", "genres", "text"]
+
+
+def window_reviews(
+    parts: Mapping[str, pd.DataFrame],
+    movie_genres: Mapping[int, Sequence[str]],
+    *,
+    lexicon: SentimentLexicon | None,
+    strategy: str,
+    min_words: int,
+    max_words: int,
+) -> tuple[pd.DataFrame, int]:
+    """Cut every review of every split to its window and attach its movie's genres.
+
+    Args:
+        parts: Split name -> reviews (``review_id``, ``movie_id``, ``label``, ``text``).
+        movie_genres: MovieLens ``movie_id`` -> genre names.
+        lexicon: Fitted lexicon (required by ``opinionated``).
+        strategy: See :func:`cut_review`.
+        min_words: Shortest window, in words.
+        max_words: Longest window, in words.
+
+    Returns:
+        The windows (columns ``WINDOW_COLUMNS``; ``sentiment`` NA when unlabelled, ``genres``
+        empty when the review has no movie), and how many reviews had no window.
+    """
+    frames = []
+    for split, frame in parts.items():
+        labels = [v if isinstance(v, str) else None for v in frame["label"]]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "review_id": frame["review_id"].to_numpy(),
+                    "movie_id": frame["movie_id"].astype("Int64").to_numpy(),
+                    "split": split,
+                    "sentiment": pd.array(labels, dtype="string"),
+                    "text": cut_reviews(
+                        frame["text"].tolist(),
+                        labels,
+                        strategy=strategy,
+                        min_words=min_words,
+                        max_words=max_words,
+                        lexicon=lexicon,
+                    ),
+                }
+            )
+        )
+    cut = pd.concat(frames, ignore_index=True)
+    kept = cut[cut["text"].notna()]
+    kept = kept.assign(
+        genres=[
+            list(movie_genres.get(movie, [])) if pd.notna(movie) else []
+            for movie in kept["movie_id"]
+        ]
+    )
+    return kept[WINDOW_COLUMNS].reset_index(drop=True), len(cut) - len(kept)

@@ -27,7 +27,6 @@ from movia.models.generation import (
     ReviewGenerator,
     SentimentLexicon,
     SubwordTokenizer,
-    cut_reviews,
 )
 from movia.models.generation.blurbs import write_blurbs
 from movia.models.generation.conditioning import (
@@ -36,11 +35,11 @@ from movia.models.generation.conditioning import (
     genre_list,
     known_genres,
 )
+from movia.models.generation.corpus import window_reviews
 from movia.models.generation.tokenizer import normalise_review
 
 logger = logging.getLogger(__name__)
 
-CORPUS_COLUMNS = ["review_id", "movie_id", "split", "sentiment", "genres", "text"]
 REVIEW_COLUMNS = {"review_id", "movie_id", "lang", "split", "label", "text"}
 
 
@@ -124,31 +123,9 @@ def build_generation_corpus(
     lexicon = SentimentLexicon(**corpus["lexicon"]).fit(
         train["text"].map(normalise_review), train["label"]
     )
-    frames = []
-    for split, frame in parts.items():
-        labels = [v if isinstance(v, str) else None for v in frame["label"]]
-        texts = cut_reviews(
-            frame["text"].tolist(), labels, lexicon=lexicon, **corpus["cut"]
-        )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "review_id": frame["review_id"].to_numpy(),
-                    "movie_id": frame["movie_id"].astype("Int64").to_numpy(),
-                    "split": split,
-                    "sentiment": pd.array(labels, dtype="string"),
-                    "text": texts,
-                }
-            )
-        )
-    cut = pd.concat(frames, ignore_index=True)
-    kept = cut[cut["text"].notna()]
-    genres = movies.set_index("movie_id")["genres"].map(list)
-    kept = kept.assign(
-        genres=[
-            genres.get(movie, []) if pd.notna(movie) else []
-            for movie in kept["movie_id"]
-        ]
+    genres = movies.set_index("movie_id")["genres"].map(genre_list).to_dict()
+    kept, without_window = window_reviews(
+        parts, genres, lexicon=lexicon, **corpus["cut"]
     )
     counts = kept["split"].value_counts()
     for split in ("train", "test"):
@@ -164,9 +141,9 @@ def build_generation_corpus(
         counts.get("train", 0),
         counts.get("test", 0),
         counts.get("unsup", 0),
-        len(cut) - len(kept),
+        without_window,
     )
-    return kept[CORPUS_COLUMNS].reset_index(drop=True)
+    return kept
 
 
 def _columns(

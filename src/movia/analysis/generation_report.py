@@ -58,7 +58,7 @@ def plot_quality_diversity(metrics: dict[str, Any]) -> Figure:
         verdict = metrics.get("gan_vs_mle", {}).get(f"bleu_{order}", {})
         margin = verdict.get("margin")
         ax.set_title(
-            f"BLEU-{order} vs self-BLEU-{order}: "
+            f"BLEU-{order} vs self-BLEU-{order}\n"
             + (
                 "no GAN point placeable"
                 if margin is None

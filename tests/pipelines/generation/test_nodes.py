@@ -196,6 +196,6 @@ def test_report_and_figure_from_metrics() -> None:
     assert "| gan | 1 | pos | 0.90 | a \\| b |" in report  # pipes escaped in samples
     titles = [ax.get_title() for ax in figure.axes]
     assert titles == [
-        "BLEU-4 vs self-BLEU-4: best GAN margin +0.050 (dominates MLE)",
-        "BLEU-5 vs self-BLEU-5: best GAN margin +0.050 (dominates MLE)",
+        "BLEU-4 vs self-BLEU-4\nbest GAN margin +0.050 (dominates MLE)",
+        "BLEU-5 vs self-BLEU-5\nbest GAN margin +0.050 (dominates MLE)",
     ]

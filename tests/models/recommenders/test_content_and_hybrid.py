@@ -113,3 +113,35 @@ def test_tune_blend_finds_the_useful_component(two_clusters, catalogue) -> None:
     # popularity alone recommends item 4 to user 2; EASE's weight must be the larger one.
     assert weights == {"pop": 1.0, "ease": 5.0} and sentiment == 0.0
     assert len(table) == 2
+
+
+def test_fast_blend_metric_matches_evaluate_ranking() -> None:
+    from movia.evaluation.metrics import evaluate_ranking
+    from movia.models.recommenders.tuning import _ranking_value, _relevance_matrix
+
+    rng = np.random.default_rng(3)
+    users, items = np.arange(20), pd.Index(np.arange(50))
+    scores = rng.normal(size=(20, 50))
+    scores[:, :5] = -np.inf  # masked (seen) items never count
+    truth = pd.DataFrame(
+        [(u, i) for u in users for i in rng.choice(50, 6, replace=False)],
+        columns=[USER_ID, ITEM_ID],
+    )
+    relevant = _relevance_matrix(truth, users, items)
+    n_relevant = truth.groupby(USER_ID).size().reindex(users).to_numpy()
+    top = np.argsort(-scores, axis=1)[:, :10]
+    recs = pd.DataFrame(
+        {
+            USER_ID: np.repeat(users, 10),
+            ITEM_ID: top.ravel(),
+            "score": np.take_along_axis(scores, top, axis=1).ravel(),
+        }
+    )
+    recs = recs[np.isfinite(recs["score"])]
+    for metric in ("ndcg@k", "map", "recall@k"):
+        expected = evaluate_ranking(truth, recs, 10, [metric])[
+            metric.replace("@k", "@10")
+        ]
+        assert _ranking_value(
+            scores, relevant, users, n_relevant, 10, metric
+        ) == pytest.approx(expected)

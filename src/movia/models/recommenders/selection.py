@@ -59,11 +59,17 @@ def build_candidates(
 def build_hybrid(
     choices: Mapping[str, Any],
     items: pd.DataFrame,
-    with_sentiment: bool = True,
+    with_sentiment: bool | None = True,
     tensorboard_dir: str | None = None,
 ) -> HybridRecommender:
-    """The hybrid with its chosen components and weights (sentiment weight 0 if asked)."""
+    """The hybrid with its chosen components and weights.
+
+    ``with_sentiment``: True for the best blend with a positive sentiment weight, False for
+    the best without, None for the one chosen to serve (the better on validation).
+    """
     hybrid = choices["hybrid"]
+    if with_sentiment is None:
+        with_sentiment = hybrid.get("served", "with_sentiment") == "with_sentiment"
     candidates = build_candidates(choices, items, tensorboard_dir)
     components = {name: candidates[name] for name in hybrid["components"]}
     weights = hybrid["weights" if with_sentiment else "weights_without_sentiment"]
@@ -112,7 +118,7 @@ def select_recommenders(
     probe = HybridRecommender(build_candidates_for(components, choices, items)).fit(
         inner, items
     )
-    weights, sentiment, table = tune_blend(
+    _, _, table = tune_blend(
         probe,
         validation,
         tuning["blend_weights"],
@@ -120,22 +126,39 @@ def select_recommenders(
         k,
         metric,
     )
-    no_sentiment = table[table["sentiment"] == 0.0]
-    best_plain = no_sentiment.iloc[int(no_sentiment[metric].to_numpy().argmax())]
+    # Best blend with a positive sentiment weight ("with sentiment") and best without, so the
+    # test split can report both; the better of the two on validation is the one served.
+    with_sentiment = _best_row(table[table["sentiment"] > 0], metric)
+    without = _best_row(table[table["sentiment"] == 0], metric)
+    if with_sentiment is None:  # no positive sentiment weight in the grid
+        with_sentiment = without
+    served = (
+        "with_sentiment"
+        if with_sentiment[metric] > without[metric]
+        else "without_sentiment"
+    )
     choices["hybrid"] = {
         "components": components,
-        "weights": weights,
-        "sentiment_weight": sentiment,
+        "weights": {name: float(with_sentiment[name]) for name in components},
+        "sentiment_weight": float(with_sentiment["sentiment"]),
         "weights_without_sentiment": {
-            name: float(best_plain[name]) for name in components
+            name: float(without[name]) for name in components
         },
+        "served": served,
         "validation": {
-            "with_sentiment": float(table[metric].max()),
-            "without_sentiment": float(best_plain[metric]),
+            "with_sentiment": float(with_sentiment[metric]),
+            "without_sentiment": float(without[metric]),
         },
     }
+    logger.info("hybrid: %s (served: %s)", choices["hybrid"]["validation"], served)
     choices["validation"]["scores"] = scores
     return choices
+
+
+def _best_row(table: pd.DataFrame, metric: str) -> pd.Series | None:
+    if table.empty:
+        return None
+    return table.iloc[int(table[metric].to_numpy().argmax())]
 
 
 def build_candidates_for(

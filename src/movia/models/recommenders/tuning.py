@@ -19,8 +19,9 @@ from sklearn.base import clone
 from sklearn.model_selection import ParameterGrid
 
 from movia.errors import ConfigError
-from movia.evaluation.columns import ITEM_ID, SCORE, USER_ID
+from movia.evaluation.columns import ITEM_ID, USER_ID
 from movia.evaluation.metrics import display_name, evaluate_ranking
+from movia.evaluation.ranking import PER_USER, RankingHits
 from movia.models.recommenders.base import BaseRecommender
 from movia.models.recommenders.hybrid import HybridRecommender
 
@@ -74,25 +75,36 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def top_k_frame(
+def _relevance_matrix(
+    validation: pd.DataFrame, users: np.ndarray, items: pd.Index
+) -> np.ndarray:
+    """Dense users x items booleans: which validation items each user interacted with."""
+    matrix = np.zeros((len(users), len(items)), dtype=bool)
+    mine = validation[validation[USER_ID].isin(users)]
+    matrix[
+        pd.Index(users).get_indexer(mine[USER_ID]), items.get_indexer(mine[ITEM_ID])
+    ] = True
+    return matrix
+
+
+def _ranking_value(
     scores: np.ndarray,
-    seen: Any,
+    relevant: np.ndarray,
     users: np.ndarray,
-    item_ids: np.ndarray,
+    n_relevant: np.ndarray,
     k: int,
-) -> pd.DataFrame:
-    """Top-k of a dense score block with seen cells masked, as a recommendations frame."""
-    masked = scores.copy()
-    masked[seen.nonzero()] = -np.inf
-    top = np.argpartition(-masked, k - 1, axis=1)[:, :k]
-    values = np.take_along_axis(masked, top, axis=1)
-    return pd.DataFrame(
-        {
-            USER_ID: np.repeat(users, k),
-            ITEM_ID: item_ids[top.ravel()],
-            SCORE: values.ravel(),
-        }
-    )
+    metric: str,
+) -> float:
+    """A ranking metric straight from a score block, with :mod:`evaluation.ranking`'s
+    definitions (the same per-user functions), without building frames: the blend search
+    evaluates hundreds of points."""
+    top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
+    top = np.take_along_axis(top, order, axis=1)
+    finite = np.isfinite(np.take_along_axis(scores, top, axis=1))
+    hits = np.take_along_axis(relevant, top, axis=1) & finite
+    ranking = RankingHits(users, hits, n_relevant, finite.sum(axis=1), k)
+    return float(PER_USER[metric](ranking).mean())
 
 
 def tune_blend(
@@ -114,22 +126,26 @@ def tune_blend(
     """
     if not weight_grid:
         raise ConfigError("weight_grid", weight_grid, ["a non-empty list of floats"])
+    if metric not in PER_USER:
+        raise ConfigError("metric", metric, sorted(PER_USER))
+    known = validation[validation[ITEM_ID].isin(hybrid.item_ids_)]
     users = np.intersect1d(validation[USER_ID].unique(), hybrid.user_ids_)
     rows = hybrid.user_rows(users)
     scores = hybrid.component_scores(rows)
-    seen = hybrid.ratings_[rows]
+    seen = hybrid.ratings_[rows].nonzero()
+    relevant = _relevance_matrix(known, users, hybrid.item_index_)
+    n_relevant = validation[validation[USER_ID].isin(users)].groupby(USER_ID).size()
+    n_relevant = n_relevant.reindex(users).to_numpy()
     names = list(scores)
     rows_out = []
     for combo in itertools.product(*[list(weight_grid)] * (len(names) - 1)):
         weights = dict(zip(names, (1.0, *combo), strict=True))
+        support = hybrid.active_support(weights)
         for sentiment_weight in sentiment_grid:
             blended = hybrid.blend(scores, weights, sentiment_weight)
-            blended[:, ~hybrid.active_support(weights)] = -np.inf
-            recs = top_k_frame(blended, seen, users, hybrid.item_ids_, k)
-            recs = recs[np.isfinite(recs[SCORE].to_numpy())]
-            value = evaluate_ranking(validation, recs, k, [metric])[
-                display_name(metric, k)
-            ]
+            blended[:, ~support] = -np.inf
+            blended[seen] = -np.inf
+            value = _ranking_value(blended, relevant, users, n_relevant, k, metric)
             rows_out.append({**weights, "sentiment": sentiment_weight, metric: value})
     table = pd.DataFrame(rows_out)
     best = table.iloc[int(np.argmax(table[metric].to_numpy()))]

@@ -387,6 +387,7 @@ def report_recommendation_metrics(
         "sentiment_gain": float(
             value["hybrid", key] - value["hybrid_without_sentiment", key]
         ),
+        "served": recommender_choices.get("hybrid", {}).get("served"),
         "significance": {k: v for k, v in significance.items() if k != "best_pure_cf"},
         "cold_start": {
             f"{model}/{metric}": float(v)
@@ -409,9 +410,10 @@ def train_recommender(
     recommender_choices: dict,
     training: dict,
 ) -> BaseRecommender:
-    """The served hybrid, refitted on every rating with the validated choices."""
+    """The served hybrid (with or without sentiment, whichever won on validation), refitted
+    on every rating."""
     model = build_hybrid(
-        recommender_choices, items, True, training.get("tensorboard_dir")
+        recommender_choices, items, None, training.get("tensorboard_dir")
     )
     return model.fit(interactions, items)
 

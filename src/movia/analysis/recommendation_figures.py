@@ -37,7 +37,7 @@ def plot_metrics_by_model(
     )
     names = [n for n in names if n in table.columns]
     models = list(table.index)
-    fig = Figure(figsize=(9, 4.5), layout="constrained")
+    fig = Figure(figsize=(10, 4.5), layout="constrained")
     ax = fig.subplots()
     width = 0.8 / max(len(models), 1)
     x = np.arange(len(names))
@@ -49,7 +49,7 @@ def plot_metrics_by_model(
     ax.set_xticks(x + width * (len(models) - 1) / 2, names)
     ax.set_ylabel("value (higher is better)")
     ax.set_title(title or "Accuracy by model (test split)")
-    ax.legend(fontsize=8, ncols=2)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(axis="y", alpha=0.3)
     return fig
 

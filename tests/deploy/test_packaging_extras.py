@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from movia.deploy.packaging import (
+    audience_feeling,
     blurbs_by_movie,
     content_version,
     pinned_requirements,
@@ -64,7 +65,7 @@ def test_one_blurb_per_movie_the_surest_one_cut_at_a_word() -> None:
     }
 
 
-def test_the_blurb_agrees_with_what_reviewers_felt() -> None:
+def test_the_blurb_agrees_with_what_people_felt() -> None:
     frame = pd.DataFrame(
         {
             "movie_id": [1, 1, 2, 2],
@@ -73,11 +74,25 @@ def test_the_blurb_agrees_with_what_reviewers_felt() -> None:
             "classifier_score": [0.99, 0.55, 0.9, 0.8],
         }
     )
-    felt = {"1": {"smoothed_score": 0.8}, "2": {"smoothed_score": 0.3}}
-    assert blurbs_by_movie(frame, sentiment=felt) == {
+    assert blurbs_by_movie(frame, feeling={"1": "pos", "2": "neg"}) == {
         "1": {"text": "a joy", "sentiment": "pos"},
         "2": {"text": "dull", "sentiment": "neg"},
     }
+
+
+def test_feeling_comes_from_reviews_then_from_ratings() -> None:
+    ratings = pd.DataFrame(
+        {"movie_id": [1, 1, 2, 2, 3], "rating": [4.0, 3.0, 2.0, 3.0, 5.0]}
+    )
+    # means: 1 -> 3.5 (liked, the threshold counts), 2 -> 2.5, 3 -> 5.0 (but reviews pan it)
+    reviews = {"3": {"smoothed_score": 0.2}, "9": {"smoothed_score": 0.7}}
+    assert audience_feeling(reviews, ratings, rating_threshold=3.5) == {
+        "1": "pos",
+        "2": "neg",
+        "3": "neg",
+        "9": "pos",
+    }
+    assert audience_feeling(None, None) == {}
 
 
 def test_requirements_are_pinned_to_what_is_installed() -> None:

@@ -99,19 +99,43 @@ def sentiment_by_movie(movie_sentiment: pd.DataFrame) -> dict[str, dict[str, Any
     }
 
 
+def audience_feeling(
+    sentiment: Mapping[str, Mapping[str, Any]] | None,
+    ratings: pd.DataFrame | None,
+    rating_threshold: float = 3.5,
+) -> dict[str, str]:
+    """Whether people liked each movie ("pos"/"neg"): reviews first, else MovieLens ratings.
+
+    Review sentiment covers about a quarter of the catalogue (the films IMDb reviews join to);
+    the mean MovieLens rating (``>= rating_threshold`` on the 0.5-5 scale) covers the rest, so
+    Toy Story is not introduced by a generated pan just because no review was linked to it.
+    """
+    feeling: dict[str, str] = {}
+    if ratings is not None and len(ratings):
+        _require(ratings, ["movie_id", "rating"], "ratings")
+        means = ratings.groupby("movie_id")["rating"].mean()
+        feeling = {
+            str(int(movie)): "pos" if mean >= rating_threshold else "neg"
+            for movie, mean in means.items()
+        }
+    for movie, row in (sentiment or {}).items():
+        feeling[movie] = "pos" if row["smoothed_score"] >= 0.5 else "neg"
+    return feeling
+
+
 def blurbs_by_movie(
     generated_reviews: pd.DataFrame,
     max_chars: int = 600,
-    sentiment: Mapping[str, Mapping[str, Any]] | None = None,
+    feeling: Mapping[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """One machine-written blurb per movie, agreeing with what reviewers felt when known.
+    """One machine-written blurb per movie, agreeing with what people felt when known.
 
-    The generation pipeline writes a positive and a negative blurb per movie. With the movie's
-    review sentiment (``sentiment``, as from :func:`sentiment_by_movie`), the blurb whose
-    ``sentiment`` ("pos"/"neg") matches it is kept, so the page never shows a rave next to
-    "poorly received"; otherwise, or without a match, the one the sentiment classifier was
-    surest of. Genre-level rows (no ``movie_id``) are not about any one movie and are left
-    out. Texts are cut at a word boundary to ``max_chars``.
+    The generation pipeline writes a positive and a negative blurb per movie. With
+    ``feeling`` (movie id → "pos"/"neg", see :func:`audience_feeling`) the blurb whose
+    ``sentiment`` matches is kept, so the page never shows a pan next to a well-loved film;
+    otherwise, or without a match, the one the sentiment classifier was surest of. Genre-level
+    rows (no ``movie_id``) are not about any one movie and are left out. Texts are cut at a
+    word boundary to ``max_chars``.
 
     Raises:
         ColumnContractError: The frame lacks ``movie_id`` or ``text``.
@@ -133,14 +157,8 @@ def blurbs_by_movie(
     rows = rows[rows["text"].str.strip() != ""]
     ids = rows["movie_id"].astype("int64").astype(str)
     agrees = pd.Series(False, index=rows.index)
-    if sentiment and "sentiment" in rows.columns:
-        felt = ids.map(
-            {
-                m: "pos" if s["smoothed_score"] >= 0.5 else "neg"
-                for m, s in sentiment.items()
-            }
-        )
-        agrees = rows["sentiment"].astype(str).eq(felt)
+    if feeling and "sentiment" in rows.columns:
+        agrees = rows["sentiment"].astype(str).eq(ids.map(feeling))
     confidence = (
         rows["classifier_score"].astype(float)
         if "classifier_score" in rows.columns

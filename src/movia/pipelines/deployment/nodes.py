@@ -15,6 +15,7 @@ import pandas as pd
 from movia.deploy.packaging import (
     SavableArtifact,
     archive_members,
+    audience_feeling,
     blurbs_by_movie,
     build_model_archive,
     sentiment_by_movie,
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 def prepare_serving_extras(
     movie_sentiment: pd.DataFrame | None,
     generated_reviews: pd.DataFrame | None,
+    ratings: pd.DataFrame,
     extras: dict[str, Any],
 ) -> dict[str, Any]:
     """Per-movie sentiment and blurbs for the page, or ``None`` for what was never produced.
@@ -34,7 +36,9 @@ def prepare_serving_extras(
     Args:
         movie_sentiment: The sentiment pipeline's ``movie_sentiment``, or ``None``.
         generated_reviews: The generation pipeline's ``generated_reviews``, or ``None``.
-        extras: ``include_sentiment``, ``include_blurbs`` and ``blurb_max_chars``.
+        ratings: MovieLens ratings: which blurb agrees with people where no review does.
+        extras: ``include_sentiment``, ``include_blurbs``, ``blurb_max_chars`` and
+            ``blurb_rating_threshold``.
 
     Returns:
         ``{"sentiment": {...} | None, "blurbs": {...} | None}`` keyed by movie id.
@@ -43,8 +47,8 @@ def prepare_serving_extras(
     sentiment = felt if extras["include_sentiment"] else None
     blurbs = None
     if extras["include_blurbs"] and generated_reviews is not None:
-        # The blurb agreeing with reviewers is kept, even when sentiment is not shown.
-        blurbs = blurbs_by_movie(generated_reviews, extras["blurb_max_chars"], felt)
+        feeling = audience_feeling(felt, ratings, extras["blurb_rating_threshold"])
+        blurbs = blurbs_by_movie(generated_reviews, extras["blurb_max_chars"], feeling)
     logger.info(
         "serving extras: sentiment for %s movies, blurbs for %s movies",
         len(sentiment) if sentiment is not None else "no",

@@ -1,5 +1,6 @@
 """Wiring of the deployment pipeline: recommendation artifact (+ optional sentiment and
-generated reviews) → ``model.tar.gz`` (SageMaker layout) → validated deployment manifest."""
+generated reviews, ratings to pick blurbs) → ``model.tar.gz`` (SageMaker layout) → validated
+deployment manifest."""
 
 from kedro.pipeline import Node, Pipeline
 
@@ -19,6 +20,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=[
                     "deployment_movie_sentiment",
                     "deployment_generated_reviews",
+                    "ratings",
                     "params:deployment.extras",
                 ],
                 outputs="serving_extras",

@@ -75,7 +75,7 @@ def test_deploy_creates_model_config_and_endpoint(
     assert variant["ModelName"] == record["model_name"]
     assert record["model_name"].startswith(f"{ENDPOINT}-")
     container = model["PrimaryContainer"]
-    assert container["Image"].endswith("/pytorch-inference:2.5.1-cpu-py311")
+    assert container["Image"].endswith("/pytorch-inference:2.6.0-cpu-py312")
     assert container["ModelDataUrl"] == record["model_data"]
     assert container["Environment"]["SAGEMAKER_PROGRAM"] == "inference.py"
     assert (

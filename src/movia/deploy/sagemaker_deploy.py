@@ -47,8 +47,10 @@ class SageMakerSettings:
         endpoint_name: The endpoint clients invoke (also the prefix of model names).
         instance_type: e.g. ``ml.m5.large`` (2 vCPU, 8 GiB: the model is CPU-only).
         initial_instance_count: Instances behind the endpoint.
-        framework_version: PyTorch inference image version (2.5.1 runs Python 3.11, ours).
-        py_version: The image's Python tag.
+        framework_version: PyTorch inference image version. 2.6.0 at least: transformers 5
+            disables PyTorch older than 2.6, and the free-text path needs it (MiniLM).
+        py_version: The image's Python tag (py312 for 2.6.0; the pinned requirements all
+            publish Python 3.12 wheels, and the bundle's pickle loads across 3.11 → 3.12).
         role_arn: IAM role SageMaker assumes; ``None`` reads ``MOVIA_SAGEMAKER_ROLE``.
         bucket: S3 bucket for the archive; ``None`` uses the SDK's default bucket.
         s3_prefix: Key prefix of uploaded archives.
@@ -60,8 +62,8 @@ class SageMakerSettings:
     endpoint_name: str = "movia-recommender"
     instance_type: str = "ml.m5.large"
     initial_instance_count: int = 1
-    framework_version: str = "2.5.1"
-    py_version: str = "py311"
+    framework_version: str = "2.6.0"
+    py_version: str = "py312"
     role_arn: str | None = None
     bucket: str | None = None
     s3_prefix: str = "movia/models"

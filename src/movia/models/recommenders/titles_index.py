@@ -19,6 +19,8 @@ from rapidfuzz import fuzz, process
 from movia.errors import ConfigError, UnknownIdError
 from movia.text.titles import split_title_year, title_key
 
+_CANDIDATES = 30  # closest titles by edit ratio that get a full WRatio score
+
 
 @dataclass
 class TitleIndex:
@@ -62,13 +64,11 @@ class TitleIndex:
         key = title_key(name)
         if not key:
             return []
-        hits = process.extract(
-            key, self._keys, scorer=fuzz.WRatio, limit=max(limit * 3, 20)
-        )
         scored = {}
-        for _, score, row in hits:
+        for row in self._candidates(key):
+            score = float(fuzz.WRatio(key, self._keys[row]))
             bonus = 5.0 if year is not None and self.years[row] == year else 0.0
-            scored[row] = min(100.0, float(score) + bonus)
+            scored[row] = min(100.0, score + bonus)
         for row in self._exact.get(key, []):
             scored[row] = 100.0 if year is None or self.years[row] == year else 95.0
         ranked = sorted(
@@ -76,13 +76,32 @@ class TitleIndex:
         )
         return ranked[:limit]
 
+    def _candidates(self, key: str) -> set[int]:
+        """Rows worth a full WRatio score: the closest by plain edit ratio (typos) and every
+        title containing the typed text (prefixes, long original titles).
+
+        WRatio over the whole catalogue costs ~14 ms per query and rewards very short titles
+        for partial matches ("m" for "amelie"); this preselection costs ~1 ms.
+        """
+        close = process.extract(key, self._keys, scorer=fuzz.QRatio, limit=_CANDIDATES)
+        rows = {row for _, _, row in close}
+        rows.update(row for row, candidate in enumerate(self._keys) if key in candidate)
+        return rows
+
     def resolve(self, query: str) -> int:
-        """The catalogue row a typed title means.
+        """The catalogue row a typed title means: an exact title first (no fuzzy search), the
+        year deciding between remakes and popularity between the rest; else the best fuzzy match.
 
         Raises:
             UnknownIdError: No exact match and no fuzzy match at ``accept_score`` or above;
                 the three closest titles are offered as suggestions.
         """
+        name, year = split_title_year(query or "")
+        exact = self._exact.get(title_key(name), [])
+        if exact:
+            return max(
+                exact, key=lambda row: (self.years[row] == year, self.popularity[row])
+            )
         ranked = self.search(query, limit=3)
         if ranked and ranked[0][1] >= self.accept_score:
             return ranked[0][0]

@@ -15,6 +15,7 @@ help:
 	@echo "make test   install, lint (ruff) and run the test suite"
 	@echo "make viz    serve the pipeline lineage (kedro-viz) on http://127.0.0.1:4141"
 	@echo "make bench  run benchmarks/ and write data/08_reporting/benchmarks/*.json|md"
+	@echo "make serve  the web page and API on http://127.0.0.1:8080 (after make run)"
 	@echo "make docs   build the Sphinx docs into docs/_build/html"
 
 # The venv is rebuilt when the lock or the project metadata changes.
@@ -55,6 +56,9 @@ viz-build: install
 bench: data
 	$(BIN)/movia fetch-data --dataset ml-100k
 	$(BIN)/python -m benchmarks
+
+serve: install
+	$(BIN)/movia serve --open
 
 docs: install
 	$(BIN)/sphinx-build -q -b html docs docs/_build/html

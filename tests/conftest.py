@@ -182,3 +182,16 @@ def interactions_small() -> pd.DataFrame:
             ),
         }
     )
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_mlflow_run() -> Iterator[None]:
+    """Fail the test that leaves an MLflow run open: the next one would log into it."""
+    yield
+    import mlflow
+
+    leaked = mlflow.active_run()
+    if leaked is not None:
+        while mlflow.active_run() is not None:
+            mlflow.end_run()
+        pytest.fail(f"the test left MLflow run {leaked.info.run_id} active")

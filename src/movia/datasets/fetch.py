@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import tarfile
 import tempfile
 import urllib.error
@@ -36,6 +35,7 @@ from movia.errors import (
     DownloadError,
     SourceUnavailableError,
 )
+from movia.progress import progress_bar
 
 logger = logging.getLogger(__name__)
 
@@ -64,16 +64,8 @@ def sha256_of(path: Path) -> str:
 
 def _progress(total: int | None, desc: str):  # noqa: ANN202 - tqdm has no stable public type
     """A byte progress bar on stderr that stays silent when nobody watches (CI, tests)."""
-    from tqdm.auto import tqdm
-
-    return tqdm(
-        total=total,
-        desc=desc,
-        unit="B",
-        unit_scale=True,
-        unit_divisor=1024,
-        disable=not sys.stderr.isatty(),
-        leave=False,
+    return progress_bar(
+        total=total, desc=desc, unit="B", unit_scale=True, unit_divisor=1024
     )
 
 

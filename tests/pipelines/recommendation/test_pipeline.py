@@ -11,6 +11,7 @@ import pytest
 import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
+from mlflow.tracking import MlflowClient
 
 from movia.evaluation.columns import ITEM_ID, USER_ID
 from movia.models.recommenders import RecommenderBundle
@@ -48,7 +49,6 @@ INSPECTED = (
     "recommendation_summary",
     "recommendation_mlflow_metrics",
     "recommendation_artifact",
-    "mlflow_recommendation_artifact",
     "recommendation_figures",
     "interactions_train",
     "interactions_test",
@@ -113,7 +113,6 @@ def test_pipeline_without_the_embedding_step(
 
     bundle = catalog.load("recommendation_artifact")
     assert isinstance(bundle, RecommenderBundle)
-    assert isinstance(catalog.load("mlflow_recommendation_artifact"), RecommenderBundle)
     user = int(ratings[USER_ID].iloc[0])
     result = bundle.recommend_user(user, k=3)
     seen = set(ratings.loc[ratings[USER_ID] == user, "movie_id"])
@@ -158,3 +157,14 @@ def test_recommendation_runs_on_conf_test(kedro_project) -> None:
     assert events, "ALS training writes TensorBoard events"
     embeddings = catalog.load("item_embeddings")
     assert len(np.asarray(embeddings["minilm"].iloc[0])) == 384
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{kedro_project.path('mlflow.db')}")
+    (run,) = [
+        run
+        for run in client.search_runs(
+            [client.get_experiment_by_name("movia").experiment_id]
+        )
+        if run.data.tags.get("pipeline_names", "").find("recommendation") >= 0
+    ]
+    logged = {a.path for a in client.list_artifacts(run.info.run_id, "recommendation")}
+    assert "recommendation/recommendation_artifact.pkl" in logged

@@ -10,10 +10,18 @@ import pytest
 import yaml
 from kedro.io import DataCatalog
 from kedro.runner import SequentialRunner
+from kedro_datasets.pickle import PickleDataset
+from mlflow.tracking import MlflowClient
 
 from movia.pipelines.sentiment import create_pipeline
 
 REPO = Path(__file__).resolve().parents[3]
+CONTRACT_MODELS = {
+    "sentiment_baseline_model",
+    "sentiment_tfidf_lr_model",
+    "sentiment_transformer_model",
+    "sentiment_model_es",
+}
 CONTRACT_DATASETS = {
     "sentiment_baseline_model",
     "sentiment_transformer_model",
@@ -70,10 +78,14 @@ def test_catalog_covers_every_persisted_output() -> None:
 
 @pytest.mark.slow
 def test_whole_pipeline_on_an_in_memory_catalog(
-    reviews_small, sentiment_params
+    reviews_small, sentiment_params, tmp_path: Path
 ) -> None:
     catalog = DataCatalog()
     catalog["reviews"] = reviews_small
+    # the explain node consumes the model, and the runner releases consumed memory datasets
+    catalog["sentiment_baseline_model"] = PickleDataset(
+        filepath=str(tmp_path / "baseline.pkl")
+    )
     for key, value in sentiment_params.items():
         catalog[f"params:sentiment.{key}"] = value
     pipe = create_pipeline()
@@ -83,8 +95,7 @@ def test_whole_pipeline_on_an_in_memory_catalog(
     outputs = SequentialRunner().run(pipe, catalog)
 
     def output(name: str) -> object:
-        # consumed datasets are released; the staged MLflow copies are the same objects
-        value = outputs.get(f"mlflow_{name}", outputs.get(name))
+        value = outputs.get(name)
         if value is None:
             return catalog.load(name)
         return value.load() if hasattr(value, "load") else value
@@ -166,3 +177,23 @@ def test_run_on_conf_test(kedro_project) -> None:
     reports = kedro_project.path("data/08_reporting/sentiment")
     explanations = [p for p in reports.rglob("*.html") if p.is_file()]
     assert len(explanations) == 1  # one version of the versioned HTML report
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{kedro_project.path('mlflow.db')}")
+    (run,) = [
+        run
+        for run in client.search_runs(
+            [client.get_experiment_by_name("movia").experiment_id]
+        )
+        if "sentiment.split.random_state" in run.data.params
+    ]
+    models = {
+        a.path for a in client.list_artifacts(run.info.run_id, "sentiment/models")
+    }
+    assert models == {
+        f"sentiment/models/{name}.pkl" for name in sorted(CONTRACT_MODELS)
+    }
+    reports = {a.path for a in client.list_artifacts(run.info.run_id, "sentiment")}
+    assert {
+        "sentiment/sentiment_metrics.json",
+        "sentiment/explanations.html",
+    } <= reports

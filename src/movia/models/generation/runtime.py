@@ -8,13 +8,13 @@ no hidden global state) while dropout and weight initialisation stay reproducibl
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from movia.errors import ConfigError
+from movia.progress import progress_bar
 
 if TYPE_CHECKING:
     import torch
@@ -77,17 +77,8 @@ def torch_threads(num_threads: int | None) -> Iterator[None]:
 
 
 def progress(iterable: Iterable[T], *, total: int | None, desc: str) -> Iterable[T]:
-    """A tqdm bar on stderr, silent when stderr is not a terminal (logs, CI, tests)."""
-    from tqdm.auto import tqdm
-
-    return tqdm(
-        iterable,
-        total=total,
-        desc=desc,
-        file=sys.stderr,
-        disable=not sys.stderr.isatty(),
-        leave=False,
-    )
+    """A bar over the training steps (:func:`movia.progress.progress_bar`)."""
+    return progress_bar(iterable, total=total, desc=desc, unit="step")
 
 
 def summary_writer(log_dir: str | None, run_name: str) -> SummaryWriter | None:

@@ -8,29 +8,19 @@ folder the caller passes (the pipeline passes one from parameters, under
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from movia.progress import progress_bar
+
 
 def progress(
     iterable: Iterable[Any], desc: str, total: int | None = None
 ) -> Iterator[Any]:
-    """``tqdm`` on stderr, disabled when stderr is not a TTY."""
-    from tqdm.auto import tqdm
-
-    return iter(
-        tqdm(
-            iterable,
-            total=total,
-            desc=desc,
-            file=sys.stderr,
-            disable=not sys.stderr.isatty(),
-            leave=False,
-        )
-    )
+    """A bar over the training epochs (:func:`movia.progress.progress_bar`)."""
+    return iter(progress_bar(iterable, total=total, desc=desc, unit="epoch"))
 
 
 class ScalarLog:

@@ -431,8 +431,8 @@ def build_recommendation_artifact(
     cold_start: dict,
     embeddings: dict,
     artifact: dict,
-) -> tuple[RecommenderBundle, RecommenderBundle]:
-    """The serving bundle (returned twice: the versioned artifact and its MLflow copy)."""
+) -> RecommenderBundle:
+    """The serving bundle: recommender, cold-start model and what explanations need, in one file."""
     cold = _cold_start_model(interactions, items, recommender_choices, cold_start)
     bundle = RecommenderBundle.build(
         recommender,
@@ -454,7 +454,7 @@ def build_recommendation_artifact(
             },
         },
     )
-    return bundle, bundle
+    return bundle
 
 
 def plot_recommendation_figures(

@@ -150,7 +150,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "params:recommendation.embeddings",
                     "params:recommendation.artifact",
                 ],
-                outputs=["recommendation_artifact", "mlflow_recommendation_artifact"],
+                outputs="recommendation_artifact",
                 name="build_recommendation_artifact_node",
             ),
             Node(

@@ -298,20 +298,3 @@ def explain_sentiment(
             table, f"Top n-grams of the {lang} linear model"
         )
     return report, figures, top
-
-
-def stage_mlflow_artifacts(
-    baseline: object,
-    tfidf_lr: object,
-    transformer: object,
-    model_es: object,
-    metrics: dict,
-    explanations: str,
-) -> tuple[object, object, object, object, dict, str]:
-    """Hand the run's models and reports, unchanged, to the datasets that log them to MLflow.
-
-    Kedro 1.7 refuses a versioned dataset wrapped in kedro-mlflow's ``MlflowArtifactDataset``
-    (``VersionAlreadyExistsError``), so the versioned catalog entries stay plain and this node
-    passes the same objects to unversioned MLflow artifact datasets: every run logs them.
-    """
-    return baseline, tfidf_lr, transformer, model_es, metrics, explanations

@@ -10,7 +10,6 @@ from movia.pipelines.sentiment.nodes import (
     predict_sentiment_test_sets,
     score_reviews,
     split_sentiment_reviews,
-    stage_mlflow_artifacts,
     train_sentiment_model,
 )
 
@@ -103,16 +102,6 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "sentiment_top_features",
                 ],
                 name="explain_sentiment_node",
-            ),
-            Node(
-                func=stage_mlflow_artifacts,
-                inputs=[*MODELS, "sentiment_metrics", "sentiment_explanations"],
-                outputs=[
-                    *(f"mlflow_{name}" for name in MODELS),
-                    "mlflow_sentiment_metrics",
-                    "mlflow_sentiment_explanations",
-                ],
-                name="stage_mlflow_artifacts_node",
             ),
         ]
     )

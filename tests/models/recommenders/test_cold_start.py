@@ -49,6 +49,13 @@ def test_genres_alone(cold) -> None:
     with pytest.raises(UnknownIdError, match="genre"):
         cold.recommend(genres=["Telenovela"])
 
+    # a genre guessed from free text that the catalogue lacks is dropped, not an error
+    query = EncodedQuery("es", "una telenovela romántica", genres=["Romance", "IMAX"])
+    from_text = cold.recommend(
+        query=query, k=3, weights={"popularity": 0.0, "sentiment": 0.0}
+    )
+    assert set(from_text[ITEM_ID]) == {4, 5, 6}
+
 
 def test_text_vector_is_compared_with_item_embeddings(cold) -> None:
     query = EncodedQuery("en", "space", sentence=np.array([1.0, 0.0], dtype=np.float32))

@@ -191,10 +191,14 @@ class ColdStartRecommender(BaseEstimator):
     ) -> dict[str, np.ndarray]:
         """Standardised score of every film for each signal the visitor gave."""
         liked_rows, disliked_rows = self.item_rows(liked), self.item_rows(disliked)
-        genres = list(genres) + (query.genres if query is not None else [])
+        genres = list(genres)
         unknown = sorted(set(genres) - set(self.genre_names_))
         if unknown:
             raise UnknownIdError("genre", unknown, self.genre_names_)
+        # genres read from free text are a guess: one this catalogue lacks is not the visitor's
+        # mistake, so it is dropped instead of failing the request
+        if query is not None:
+            genres += [g for g in query.genres if g in self.genre_names_]
         n = len(self.item_ids_)
         out: dict[str, np.ndarray] = {}
         if liked_rows.size or disliked_rows.size:

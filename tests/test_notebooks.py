@@ -100,4 +100,5 @@ def test_interpretability_notebook_runs(kedro_project, monkeypatch) -> None:
     assert len(_outputs(nb, "image/png")) == 4
     text = _text(nb)
     assert "P(positiva)" in text and "reseñas explicadas en el informe" in text
-    assert "Because you liked Toy Story" in text  # the explanation of a cold-start answer
+    # the explanation of a cold-start answer
+    assert "Because you liked Toy Story" in text

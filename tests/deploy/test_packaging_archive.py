@@ -10,6 +10,7 @@ import pytest
 
 from movia.deploy.packaging import (
     HANDLER_SOURCE,
+    VENDORED_MODULES,
     archive_members,
     build_model_archive,
     validate_model_archive,
@@ -60,7 +61,7 @@ def test_the_same_model_gives_the_same_bytes(bundle, archive_bytes: bytes) -> No
         },
         None,
         requirements=["numpy", "pydantic"],
-        vendored_modules=["errors", "models", "text", "evaluation", "serving"],
+        vendored_modules=VENDORED_MODULES,
         compresslevel=1,
     )
     assert again == archive_bytes

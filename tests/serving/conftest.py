@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from movia.deploy.packaging import build_model_archive
+from movia.deploy.packaging import VENDORED_MODULES, build_model_archive
 from movia.serving.inference import (
     BLURBS_FILE,
     INFO_FILE,
@@ -154,7 +154,7 @@ def archive_bytes(bundle) -> bytes:  # noqa: ANN001
         sentiment,
         None,
         requirements=["numpy", "pydantic"],
-        vendored_modules=["errors", "models", "text", "evaluation", "serving"],
+        vendored_modules=VENDORED_MODULES,
         compresslevel=1,
     )
 

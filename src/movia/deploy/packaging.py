@@ -53,6 +53,8 @@ ARCHIVE_EPOCH = (
 )
 PACKAGE_ROOT = Path(movia.__file__).resolve().parent
 HANDLER_SOURCE = PACKAGE_ROOT / "serving" / "inference.py"
+# What inference.py and the recommender import (conf: deployment.package.vendored_modules).
+VENDORED_MODULES = ("errors", "progress", "models", "text", "evaluation", "serving")
 SENTIMENT_COLUMNS = ["movie_id", "n_reviews", "smoothed_score", "ci_low", "ci_high"]
 BLURB_COLUMNS = ["movie_id", "text"]
 # C0 control characters but tab and newline: generated text can hold them, a page cannot show them.
@@ -270,13 +272,7 @@ def build_model_archive(
     blurbs: Mapping[str, Any] | None = None,
     *,
     requirements: Sequence[str] = (),
-    vendored_modules: Sequence[str] = (
-        "errors",
-        "models",
-        "text",
-        "evaluation",
-        "serving",
-    ),
+    vendored_modules: Sequence[str] = VENDORED_MODULES,
     compresslevel: int = 6,
 ) -> bytes:
     """Assemble ``model.tar.gz`` (SageMaker PyTorch layout) in memory.

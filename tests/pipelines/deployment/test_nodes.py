@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from pathlib import Path
 
+import pandas as pd
+import yaml
+
+from movia.deploy.packaging import VENDORED_MODULES
 from movia.pipelines.deployment.nodes import prepare_serving_extras
+
+REPO = Path(__file__).resolve().parents[3]
 
 EXTRAS = {
     "include_sentiment": True,
@@ -61,3 +67,11 @@ def test_extras_can_be_switched_off() -> None:
         "sentiment": None,
         "blurbs": None,
     }
+
+
+def test_configured_vendored_modules_are_what_the_handler_needs() -> None:
+    """conf lists the modules to vendor; they must be the ones the packaging code knows work."""
+    for env in ("base", "test"):
+        path = REPO / "conf" / env / "parameters_deployment.yml"
+        package = yaml.safe_load(path.read_text())["deployment"]["package"]
+        assert tuple(package["vendored_modules"]) == VENDORED_MODULES, path

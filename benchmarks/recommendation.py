@@ -417,9 +417,8 @@ def serving_section() -> dict:
     bundle = RecommenderBundle.load(path)
     bundle.warm_up()
     default_threads = _time_requests(bundle)
-    with threadpool_limits(
-        limits=None, user_api="blas"
-    ):  # restores the pool afterwards
+    # limits=None changes nothing now and restores the pool on exit
+    with threadpool_limits(limits=None, user_api="blas"):
         limit_blas_threads()
         served = _time_requests(bundle)
     return {

@@ -175,14 +175,19 @@ def _sentiment_out(row: Mapping[str, Any], score_key: str) -> SentimentOut:
     )
 
 
-def _cache_size() -> int:
-    value = os.environ.get(ENV_CACHE_SIZE, str(DEFAULT_CACHE_SIZE))
+def _env_count(name: str, default: int, expected: str) -> int:
+    """A whole number from the environment (negative counts as 0); a clear error otherwise."""
+    value = os.environ.get(name, str(default))
     try:
         return max(0, int(value))
     except ValueError as err:
-        raise ConfigError(
-            ENV_CACHE_SIZE, value, ["a whole number of answers (0 = off)"]
-        ) from err
+        raise ConfigError(name, value, [expected]) from err
+
+
+def _cache_size() -> int:
+    return _env_count(
+        ENV_CACHE_SIZE, DEFAULT_CACHE_SIZE, "a whole number of answers (0 = off)"
+    )
 
 
 def limit_blas_threads() -> int | None:
@@ -194,14 +199,10 @@ def limit_blas_threads() -> int | None:
     67 ms with both pools at 2 threads and 25 ms with BLAS at 1, with no loss elsewhere (the
     products are too small to gain from threads). Returns the limit set, or None when disabled.
     """
-    value = os.environ.get(ENV_BLAS_THREADS, "1")
-    try:
-        threads = int(value)
-    except ValueError as err:
-        raise ConfigError(
-            ENV_BLAS_THREADS, value, ["a whole number of threads (0 = leave as is)"]
-        ) from err
-    if threads <= 0:
+    threads = _env_count(
+        ENV_BLAS_THREADS, 1, "a whole number of threads (0 = leave as is)"
+    )
+    if threads == 0:
         return None
     from threadpoolctl import threadpool_limits
 

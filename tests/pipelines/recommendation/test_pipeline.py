@@ -164,7 +164,7 @@ def test_recommendation_runs_on_conf_test(kedro_project) -> None:
         for run in client.search_runs(
             [client.get_experiment_by_name("movia").experiment_id]
         )
-        if run.data.tags.get("pipeline_names", "").find("recommendation") >= 0
+        if "recommendation" in run.data.tags.get("pipeline_names", "")
     ]
     logged = {a.path for a in client.list_artifacts(run.info.run_id, "recommendation")}
     assert "recommendation/recommendation_artifact.pkl" in logged
